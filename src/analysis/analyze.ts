@@ -1,0 +1,122 @@
+import type { LayerGraph, LayerNode } from '../graph/types.js';
+import { COST_HANDLERS, type LayerCost } from './cost.js';
+import { CONVENTIONS } from './conventions.js';
+import { peakLiveMemory } from './memory.js';
+import { product, sampleElements } from './shape.js';
+import { SCHEMA_VERSION, type LayerReport, type ModelReport, type ParamCount, type Totals } from './types.js';
+
+const FLOAT32_BYTES = 4;
+
+const DTYPE_BYTES: Readonly<Record<string, number>> = {
+  float32: 4, int32: 4, float16: 2, bfloat16: 2, uint16: 2, int16: 2, uint8: 1, int8: 1, bool: 1, float64: 8,
+};
+
+function paramsOf(node: LayerNode): ParamCount {
+  let trainable = 0;
+  let nonTrainable = 0;
+  for (const w of node.weights) {
+    const n = product(w.shape);
+    if (w.trainable) trainable += n;
+    else nonTrainable += n;
+  }
+  return { total: trainable + nonTrainable, trainable, nonTrainable };
+}
+
+function activationBytes(node: LayerNode): number {
+  return node.outputShapes.reduce((sum, s) => sum + sampleElements(s) * FLOAT32_BYTES, 0);
+}
+
+type CostResult = LayerCost & { supported: boolean; note?: string };
+
+function costOf(node: LayerNode): CostResult {
+  const handler = COST_HANDLERS[node.className];
+  if (!handler) return { macs: 0, flops: 0, supported: false, note: `no cost handler for ${node.className}` };
+  const c = handler(node);
+  if (!Number.isFinite(c.macs) || !Number.isFinite(c.flops)) {
+    return { macs: 0, flops: 0, supported: false, note: 'cost unknown: a dimension of its shapes is not fixed' };
+  }
+  return { ...c, supported: true };
+}
+
+function layerReport(node: LayerNode): LayerReport {
+  const cost = costOf(node);
+  const bytes = activationBytes(node);
+  const report: LayerReport = {
+    name: node.name,
+    className: node.className,
+    outputShape: node.outputShapes.length === 1 ? node.outputShapes[0] : node.outputShapes,
+    params: paramsOf(node),
+    macs: cost.macs,
+    flops: cost.flops,
+    activationBytes: Number.isFinite(bytes) ? bytes : 0,
+    inbound: node.inbound,
+    block: node.block,
+    supported: cost.supported,
+  };
+  if (cost.note) report.note = cost.note;
+  return report;
+}
+
+function weightBytes(graph: LayerGraph): Record<string, number> {
+  const bytes: Record<string, number> = {};
+  for (const n of graph.nodes) {
+    for (const w of n.weights) bytes[w.dtype] = (bytes[w.dtype] ?? 0) + product(w.shape) * (DTYPE_BYTES[w.dtype] ?? 4);
+  }
+  return bytes;
+}
+
+function totalsOf(graph: LayerGraph, layers: LayerReport[]): Totals {
+  const sum = (f: (l: LayerReport) => number) => layers.reduce((s, l) => s + f(l), 0);
+  const bytes = new Map(layers.map((l) => [l.name, l.activationBytes]));
+  const peak = peakLiveMemory(graph, (name) => bytes.get(name) ?? 0);
+  return {
+    params: {
+      total: sum((l) => l.params.total),
+      trainable: sum((l) => l.params.trainable),
+      nonTrainable: sum((l) => l.params.nonTrainable),
+    },
+    weightBytes: weightBytes(graph),
+    macs: sum((l) => l.macs),
+    flops: sum((l) => l.flops),
+    activations: { sumBytes: sum((l) => l.activationBytes), ...peak },
+    depth: layers.filter((l) => l.params.total > 0).length,
+    layers: layers.length,
+  };
+}
+
+function unsupportedOf(layers: LayerReport[]): ModelReport['unsupported'] {
+  const byClass = new Map<string, string[]>();
+  for (const l of layers) {
+    if (!l.supported) byClass.set(l.className, [...(byClass.get(l.className) ?? []), l.name]);
+  }
+  return [...byClass].map(([className, names]) => ({ className, layers: names }));
+}
+
+export interface AnalyzeContext {
+  source?: string;
+  family?: string;
+  options?: Record<string, unknown>;
+}
+
+/** Turns a LayerGraph into a ModelReport: per-layer costs, totals and what could not be counted. */
+export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): ModelReport {
+  const layers = graph.nodes.map(layerReport);
+  const unsupported = unsupportedOf(layers);
+  const inputShapes = graph.nodes.filter((n) => graph.inputs.includes(n.name)).flatMap((n) => n.outputShapes);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    model: {
+      name: graph.name,
+      source: ctx.source ?? 'graph',
+      ...(ctx.family ? { family: ctx.family } : {}),
+      inputShapes,
+      ...(ctx.options ? { options: ctx.options } : {}),
+    },
+    engine: { analysis: 'tfjs cpu', note: 'shape inference only: no weights are computed or read' },
+    conventions: { ...CONVENTIONS },
+    layers,
+    totals: totalsOf(graph, layers),
+    unsupported,
+    complete: unsupported.length === 0,
+  };
+}

@@ -1,0 +1,171 @@
+import type { LayerNode } from '../graph/types.js';
+import { activationFlopsPerElement } from './activation-cost.js';
+import { channels, product, sampleElements } from './shape.js';
+
+/** Cost of one call of a layer, batch 1. */
+export interface LayerCost {
+  /** Multiply-accumulates of convolutions, dense layers and recurrent matmuls. */
+  macs: number;
+  /** 2 x MACs plus element-wise work, per the table in this file. */
+  flops: number;
+}
+
+export type CostHandler = (node: LayerNode) => LayerCost;
+
+const ZERO: LayerCost = { macs: 0, flops: 0 };
+const cfg = (n: LayerNode, key: string): unknown => n.config[key];
+const outElems = (n: LayerNode): number => sampleElements(n.outputShapes[0]);
+const inElems = (n: LayerNode): number => sampleElements(n.inputShapes[0]);
+
+/** Kernel size as a list, whether the config holds a number or a tuple. */
+function kernel(n: LayerNode, key = 'kernelSize', rank = 2): number[] {
+  const k = cfg(n, key);
+  if (Array.isArray(k)) return k.map(Number);
+  return Array.from({ length: rank }, () => Number(k));
+}
+
+/** Bias adds and the fused activation of a conv / dense layer. */
+function epilogue(n: LayerNode): number {
+  const bias = cfg(n, 'useBias') === false ? 0 : 1;
+  return outElems(n) * (bias + activationFlopsPerElement(cfg(n, 'activation')));
+}
+
+function linear(macs: number, n: LayerNode): LayerCost {
+  return { macs, flops: 2 * macs + epilogue(n) };
+}
+
+/** Conv1D/2D/3D: every output element is a dot product over kernel x input channels / groups. */
+const conv = (rank: number): CostHandler => (n) => {
+  const cin = channels(n.inputShapes[0], cfg(n, 'dataFormat'));
+  const groups = Number(cfg(n, 'groups') ?? 1);
+  return linear(outElems(n) * product(kernel(n, 'kernelSize', rank)) * (cin / groups), n);
+};
+
+/** DepthwiseConv2D: each output channel sees one input channel through a kh x kw window. */
+const depthwise: CostHandler = (n) => linear(outElems(n) * product(kernel(n)), n);
+
+/** SeparableConv2D: a depthwise conv (multiplier m) then a 1x1 pointwise conv to `filters`. */
+const separable: CostHandler = (n) => {
+  const out = n.outputShapes[0];
+  const filters = channels(out, cfg(n, 'dataFormat'));
+  const positions = sampleElements(out) / filters;
+  const cin = channels(n.inputShapes[0], cfg(n, 'dataFormat'));
+  const mid = cin * Number(cfg(n, 'depthMultiplier') ?? 1);
+  return linear(positions * mid * (product(kernel(n)) + filters), n);
+};
+
+/** Conv2DTranspose: each input element is scattered through the kernel to every filter. */
+const convTranspose: CostHandler = (n) => {
+  const filters = channels(n.outputShapes[0], cfg(n, 'dataFormat'));
+  return linear(inElems(n) * product(kernel(n)) * filters, n);
+};
+
+/** Dense on any rank: each of the input's rows meets a (in x units) matrix. */
+const dense: CostHandler = (n) => linear(inElems(n) * Number(cfg(n, 'units')), n);
+
+/** Recurrent layers: `gates` matmuls of input and state per timestep (batch 1). */
+const recurrent = (gates: number): CostHandler => (n) => {
+  const s = n.inputShapes[0];
+  const steps = s?.[1] ?? NaN;
+  const features = s?.[2] ?? NaN;
+  const units = Number(cfg(n, 'units'));
+  const macs = Number(steps) * gates * units * (Number(features) + units);
+  // Gate non-linearities and the state update: about 5 element-wise ops per gate unit.
+  return { macs, flops: 2 * macs + Number(steps) * gates * units * 5 };
+};
+
+/** Element-wise work of `perElement` FLOPs on every output element. */
+const elementwise = (perElement: number): CostHandler => (n) => ({ macs: 0, flops: perElement * outElems(n) });
+
+/** Merges of k inputs cost k - 1 operations per output element (Average one more). */
+const merge = (extra: number): CostHandler => (n) => ({
+  macs: 0,
+  flops: (n.inputShapes.length - 1 + extra) * outElems(n),
+});
+
+/** Max pooling: k - 1 comparisons per output; average pooling: k - 1 adds and a divide. */
+const pool = (kind: 'max' | 'avg', rank: number): CostHandler => (n) => {
+  const window = product(kernel(n, 'poolSize', rank));
+  return { macs: 0, flops: (kind === 'max' ? window - 1 : window) * outElems(n) };
+};
+
+/** Global pooling reads every input element once. */
+const globalPool: CostHandler = (n) => ({ macs: 0, flops: inElems(n) });
+
+const activationLayer: CostHandler = (n) => ({
+  macs: 0,
+  flops: outElems(n) * activationFlopsPerElement(cfg(n, 'activation')),
+});
+
+const zero: CostHandler = () => ZERO;
+
+/**
+ * One handler per layer class. A class missing here is reported as unsupported and marks
+ * the totals incomplete; layers that truly cost nothing are listed explicitly as `zero`.
+ */
+export const COST_HANDLERS: Readonly<Record<string, CostHandler>> = {
+  Conv1D: conv(1),
+  Conv2D: conv(2),
+  Conv3D: conv(3),
+  DepthwiseConv2D: depthwise,
+  SeparableConv2D: separable,
+  Conv2DTranspose: convTranspose,
+  Dense: dense,
+  SimpleRNN: recurrent(1),
+  GRU: recurrent(3),
+  LSTM: recurrent(4),
+
+  BatchNormalization: elementwise(2), // inference: x * scale + shift, folded
+  LayerNormalization: elementwise(5),
+  Rescaling: elementwise(2),
+  Normalization: elementwise(2),
+  Activation: activationLayer,
+  ReLU: elementwise(1),
+  LeakyReLU: elementwise(1),
+  PReLU: elementwise(1),
+  ELU: elementwise(3),
+  ThresholdedReLU: elementwise(1),
+  Softmax: elementwise(3),
+
+  Add: merge(0),
+  Subtract: merge(0),
+  Multiply: merge(0),
+  Maximum: merge(0),
+  Minimum: merge(0),
+  Average: merge(1),
+  Concatenate: zero,
+
+  MaxPooling1D: pool('max', 1),
+  MaxPooling2D: pool('max', 2),
+  MaxPooling3D: pool('max', 3),
+  AveragePooling1D: pool('avg', 1),
+  AveragePooling2D: pool('avg', 2),
+  AveragePooling3D: pool('avg', 3),
+  GlobalAveragePooling1D: globalPool,
+  GlobalAveragePooling2D: globalPool,
+  GlobalAveragePooling3D: globalPool,
+  GlobalMaxPooling1D: globalPool,
+  GlobalMaxPooling2D: globalPool,
+  GlobalMaxPooling3D: globalPool,
+
+  InputLayer: zero,
+  Flatten: zero,
+  Reshape: zero,
+  Permute: zero,
+  RepeatVector: zero,
+  Dropout: zero,
+  SpatialDropout1D: zero,
+  SpatialDropout2D: zero,
+  SpatialDropout3D: zero,
+  GaussianNoise: zero,
+  GaussianDropout: zero,
+  AlphaDropout: zero,
+  ZeroPadding1D: zero,
+  ZeroPadding2D: zero,
+  ZeroPadding3D: zero,
+  Cropping1D: zero,
+  Cropping2D: zero,
+  Cropping3D: zero,
+  Embedding: zero, // a table lookup: no arithmetic
+  Masking: zero,
+};

@@ -1,0 +1,52 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { analyzeGraph } from './analysis/analyze.js';
+import type { ModelReport } from './analysis/types.js';
+import { ensureAnalysisBackend } from './engines/analysis-backend.js';
+import { DnarchError } from './errors.js';
+import { graphFromTfjs } from './graph/from-tfjs.js';
+import type { LayerGraph } from './graph/types.js';
+import { resolveOptions, type ModelOptions } from './zoo/options.js';
+import { allNames, findModel, type ZooEntry } from './zoo/registry.js';
+import { closest } from './zoo/suggest.js';
+import type { BuildOptions, BuiltModel } from './zoo/types.js';
+
+/** Finds a zoo model by name or alias, or throws UNKNOWN_MODEL with a suggestion. */
+export function zooEntry(name: string): ZooEntry {
+  const entry = findModel(name);
+  if (entry) return entry;
+  const guess = closest(name, allNames());
+  const hint = guess ? `did you mean "${guess}"?` : 'run `dnarch list` to see the zoo';
+  throw new DnarchError('UNKNOWN_MODEL', `unknown model "${name}": ${hint}`);
+}
+
+export interface ZooModel extends BuiltModel {
+  entry: ZooEntry;
+  options: BuildOptions;
+}
+
+/** Builds a zoo architecture in tfjs with zero-initialised kernels. */
+export async function buildModel(name: string, options: ModelOptions = {}): Promise<ZooModel> {
+  const entry = zooEntry(name);
+  const resolved = resolveOptions(entry, options);
+  const [builder] = await Promise.all([entry.load(), ensureAnalysisBackend()]);
+  return { ...builder(resolved), entry, options: resolved };
+}
+
+/** The plain LayerGraph of a zoo model. */
+export async function zooGraph(name: string, options: ModelOptions = {}): Promise<LayerGraph> {
+  const built = await buildModel(name, options);
+  return graphFromTfjs(built.model, built.blocks);
+}
+
+/** Analyses a zoo model by name, or a tfjs LayersModel you built yourself. */
+export async function analyze(model: string | LayersModel, options: ModelOptions = {}): Promise<ModelReport> {
+  if (typeof model !== 'string') return analyzeGraph(graphFromTfjs(model), { source: 'tfjs' });
+  const built = await buildModel(model, options);
+  const report = analyzeGraph(graphFromTfjs(built.model, built.blocks), {
+    source: 'zoo',
+    family: built.entry.family,
+    options: { ...built.options },
+  });
+  built.model.dispose();
+  return report;
+}

@@ -1,0 +1,20 @@
+/** Stable error codes. The CLI maps them to exit statuses (see src/cli/exit.ts). */
+export type ErrorCode =
+  | 'UNKNOWN_MODEL'
+  | 'BAD_OPTION'
+  | 'BAD_INPUT'
+  | 'UNSUPPORTED_LAYER'
+  | 'CHECK_FAILED'
+  | 'IO';
+
+/** The one error type dnarch throws on purpose. Its message is a single line meant for a person. */
+export class DnarchError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DnarchError';
+    this.code = code;
+  }
+}
+
+export const isDnarchError = (e: unknown): e is DnarchError => e instanceof DnarchError;

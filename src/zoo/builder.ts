@@ -1,0 +1,75 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { BuiltModel } from './types.js';
+
+/** tfjs' Layer base class (not re-exported by name from the package root). */
+type Layer = ReturnType<typeof tfl.layers.conv3dTranspose>;
+type Args<F extends (a: never) => unknown> = Parameters<F>[0];
+
+/**
+ * A small functional-API helper for the zoo builders.
+ *
+ * - Kernels are zero-initialised: analysis never needs weight values, and zero-filled
+ *   typed arrays are not touched, so even VGG16's 138M weights cost almost no memory.
+ * - Every layer is recorded with the block scope it was created in, so reports can fold
+ *   layers by stage / block / module even where Keras' names carry no structure
+ *   (InceptionV3's `conv2d_42`).
+ * - `autoName` reproduces Keras' per-class counters (`conv2d`, `conv2d_1`, ...).
+ */
+export class ZooBuilder {
+  readonly blocks = new Map<string, string[]>();
+  private readonly scope: string[] = [];
+  private readonly counters = new Map<string, number>();
+
+  /** Runs `fn` with `name` pushed on the block scope. */
+  block<T>(name: string, fn: () => T): T {
+    this.scope.push(name);
+    try {
+      return fn();
+    } finally {
+      this.scope.pop();
+    }
+  }
+
+  /** Keras' default naming: first `prefix`, then `prefix_1`, `prefix_2`, ... */
+  autoName(prefix: string): string {
+    const n = this.counters.get(prefix) ?? 0;
+    this.counters.set(prefix, n + 1);
+    return n === 0 ? prefix : `${prefix}_${n}`;
+  }
+
+  input(shape: number[], name = 'input_layer'): SymbolicTensor {
+    const t = tfl.input({ shape, name });
+    this.blocks.set(name, [...this.scope]);
+    return t;
+  }
+
+  /** Applies a layer and records its block path. */
+  apply(layer: Layer, x: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
+    this.blocks.set(layer.name, [...this.scope]);
+    return layer.apply(x) as SymbolicTensor;
+  }
+
+  conv2d(args: Args<typeof tfl.layers.conv2d>, x: SymbolicTensor): SymbolicTensor {
+    return this.apply(tfl.layers.conv2d({ kernelInitializer: 'zeros', ...args }), x);
+  }
+
+  depthwiseConv2d(args: Args<typeof tfl.layers.depthwiseConv2d>, x: SymbolicTensor): SymbolicTensor {
+    return this.apply(tfl.layers.depthwiseConv2d({ depthwiseInitializer: 'zeros', ...args }), x);
+  }
+
+  separableConv2d(args: Args<typeof tfl.layers.separableConv2d>, x: SymbolicTensor): SymbolicTensor {
+    return this.apply(
+      tfl.layers.separableConv2d({ depthwiseInitializer: 'zeros', pointwiseInitializer: 'zeros', ...args }),
+      x,
+    );
+  }
+
+  dense(args: Args<typeof tfl.layers.dense>, x: SymbolicTensor): SymbolicTensor {
+    return this.apply(tfl.layers.dense({ kernelInitializer: 'zeros', ...args }), x);
+  }
+
+  finish(inputs: SymbolicTensor, outputs: SymbolicTensor, name: string): BuiltModel {
+    return { model: tfl.model({ inputs, outputs, name }), blocks: this.blocks };
+  }
+}

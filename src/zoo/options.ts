@@ -1,0 +1,44 @@
+import { DnarchError } from '../errors.js';
+import type { ZooEntry } from './registry.js';
+import type { BuildOptions, Pooling } from './types.js';
+
+/** What a user may set; anything left out takes the model's default. */
+export interface ModelOptions {
+  inputSize?: number | [number, number];
+  classes?: number;
+  includeTop?: boolean;
+  pooling?: Pooling;
+  alpha?: number;
+}
+
+const ALPHAS = [0.25, 0.5, 0.75, 1.0];
+const MAX_INPUT = 4096;
+const MAX_CLASSES = 1_000_000;
+
+function positiveInt(value: number, what: string, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new DnarchError('BAD_OPTION', `${what} must be a whole number from 1 to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Fills in defaults and rejects impossible combinations before anything is built. */
+export function resolveOptions(entry: ZooEntry, o: ModelOptions = {}): BuildOptions {
+  const size = o.inputSize ?? entry.defaultInputSize;
+  const [h, w] = (Array.isArray(size) ? size : [size, size]).map((v) => positiveInt(v, '--input-size', MAX_INPUT));
+  if (h < entry.minInputSize || w < entry.minInputSize) {
+    throw new DnarchError(
+      'BAD_OPTION',
+      `--input-size ${h}x${w} is too small for ${entry.name}: it needs at least ${entry.minInputSize}x${entry.minInputSize}`,
+    );
+  }
+  const classes = positiveInt(o.classes ?? 1000, '--classes', MAX_CLASSES);
+  if (o.alpha !== undefined && !entry.acceptsAlpha) {
+    throw new DnarchError('BAD_OPTION', `--alpha applies to MobileNet only, not to ${entry.name}`);
+  }
+  const alpha = o.alpha ?? 1.0;
+  if (entry.acceptsAlpha && !ALPHAS.includes(alpha)) {
+    throw new DnarchError('BAD_OPTION', `--alpha must be one of ${ALPHAS.join(', ')} (as in Keras), got ${alpha}`);
+  }
+  return { inputSize: [h, w], classes, includeTop: o.includeTop ?? true, pooling: o.pooling ?? 'none', alpha };
+}
