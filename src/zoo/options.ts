@@ -36,6 +36,9 @@ export function resolveOptions(entry: ZooEntry, o: ModelOptions = {}): BuildOpti
   if (o.alpha !== undefined && !entry.acceptsAlpha) {
     throw new DnarchError('BAD_OPTION', `--alpha applies to MobileNet only, not to ${entry.name}`);
   }
+  if (o.pooling !== undefined && o.includeTop !== false) {
+    throw new DnarchError('BAD_OPTION', '--pooling applies only with --no-top (the classifier has its own pooling)');
+  }
   const alpha = o.alpha ?? 1.0;
   if (entry.acceptsAlpha && !ALPHAS.includes(alpha)) {
     throw new DnarchError('BAD_OPTION', `--alpha must be one of ${ALPHAS.join(', ')} (as in Keras), got ${alpha}`);

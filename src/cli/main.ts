@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { isDnarchError, type ErrorCode } from '../errors.js';
+import { enginesCommand } from './engines.js';
+import { listCommand } from './list.js';
+import { summarizeCommand } from './summarize.js';
+
+/** Exit statuses: 0 ok, 1 a check failed, 2 bad input or usage, 3 a bug in dnarch. */
+const EXIT: Record<ErrorCode, number> = {
+  CHECK_FAILED: 1,
+  UNKNOWN_MODEL: 2,
+  BAD_OPTION: 2,
+  BAD_INPUT: 2,
+  UNSUPPORTED_LAYER: 2,
+  IO: 2,
+};
+
+function program(): Command {
+  const p = new Command('dnarch')
+    .description('Inspect deep convolutional network architectures: what they cost, layer by layer, and why.')
+    .option('--debug', 'show stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  listCommand(p);
+  summarizeCommand(p);
+  enginesCommand(p);
+  for (const c of p.commands) c.exitOverride();
+  return p;
+}
+
+/** Runs the CLI and returns the exit status; prints errors as one line unless --debug. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has already printed its one-line message (or the help / version).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isDnarchError(e)) {
+      process.stderr.write(`dnarch: ${e.message}\n`);
+      if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+      return EXIT[e.code];
+    }
+    const err = e as Error;
+    process.stderr.write(`dnarch: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,25 @@
+import { Option, type Command } from 'commander';
+import type { ModelOptions } from '../zoo/options.js';
+import { parseAlpha, parseInputSize, parsePositiveInt } from './parse.js';
+
+/** The options that shape a zoo architecture, shared by every command that builds one. */
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .option('--input-size <size>', 'input size, e.g. 224 or 160x192 (default: the model\'s own)', parseInputSize)
+    .option('--classes <n>', 'number of classes of the top layer', parsePositiveInt)
+    .option('--no-top', 'leave out the classifier (Keras include_top=False)')
+    .addOption(new Option('--pooling <kind>', 'pooling at the end when --no-top').choices(['avg', 'max', 'none']))
+    .option('--alpha <a>', 'MobileNet width multiplier: 0.25, 0.5, 0.75 or 1.0', parseAlpha);
+}
+
+export interface ModelFlags {
+  inputSize?: [number, number];
+  classes?: number;
+  top: boolean;
+  pooling?: 'avg' | 'max' | 'none';
+  alpha?: number;
+}
+
+export function modelOptions(f: ModelFlags): ModelOptions {
+  return { inputSize: f.inputSize, classes: f.classes, includeTop: f.top, pooling: f.pooling, alpha: f.alpha };
+}

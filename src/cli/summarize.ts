@@ -1,0 +1,37 @@
+import { Option, type Command } from 'commander';
+import { analyze } from '../api.js';
+import { DnarchError } from '../errors.js';
+import { FORMATS, renderReport, type Format } from '../report/render.js';
+import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { emit } from './output.js';
+import { parsePositiveInt } from './parse.js';
+import { showProgress, useColor, withStatus } from './terminal.js';
+
+interface SummarizeFlags extends ModelFlags {
+  format: Format;
+  depth?: number;
+  out?: string;
+  strict?: boolean;
+}
+
+export function summarizeCommand(program: Command): void {
+  const cmd = program
+    .command('summarize')
+    .alias('summary')
+    .description('per-layer parameters, MACs, FLOPs and memory of a model, with totals')
+    .argument('<model>', 'a zoo model name (see `dnarch list`)')
+    .addOption(new Option('--format <fmt>', 'output format').choices(FORMATS).default('table'))
+    .option('--depth <n>', 'fold layers into blocks N levels deep (1 = stages, 2 = blocks)', parsePositiveInt)
+    .option('--out <file>', 'write to a file (atomically) instead of stdout')
+    .option('--strict', 'exit 1 when a layer class has no cost handler');
+  addModelOptions(cmd).action(async (name: string, f: SummarizeFlags) => {
+    const report = await withStatus(showProgress(f.format), `building and analysing ${name}`, () =>
+      analyze(name, modelOptions(f)),
+    );
+    await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
+    if (f.strict && !report.complete) {
+      const missing = report.unsupported.map((u) => `${u.className} (${u.layers.length})`).join(', ');
+      throw new DnarchError('CHECK_FAILED', `--strict: no cost handler for ${missing}`);
+    }
+  });
+}

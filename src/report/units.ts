@@ -1,0 +1,27 @@
+/** Number formatting shared by the renderers. */
+
+const SI = [
+  { f: 1e12, s: 'T' },
+  { f: 1e9, s: 'G' },
+  { f: 1e6, s: 'M' },
+  { f: 1e3, s: 'k' },
+];
+
+/** 3868158464 -> "3.87G"; small numbers as they are. */
+export function si(n: number, digits = 3): string {
+  if (n === 0) return '0';
+  for (const { f, s } of SI) if (Math.abs(n) >= f) return `${Number((n / f).toPrecision(digits))}${s}`;
+  return String(Number(n.toPrecision(digits)));
+}
+
+/** 25636712 -> "25,636,712". */
+export const grouped = (n: number): string => n.toLocaleString('en-US');
+
+/** Bytes in MiB with two decimals: weights and activations. */
+export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+/** [null, 7, 7, 2048] -> "7x7x2048" (batch axis dropped); several outputs joined by ", ". */
+export function shapeText(shape: (number | null)[] | (number | null)[][]): string {
+  const one = (s: (number | null)[]) => s.slice(1).map((d) => (d == null ? '?' : d)).join('x') || 'scalar';
+  return Array.isArray(shape[0]) ? (shape as (number | null)[][]).map(one).join(', ') : one(shape as (number | null)[]);
+}

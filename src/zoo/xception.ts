@@ -1,0 +1,158 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { DnarchError } from '../errors.js';
+import { ZooBuilder } from './builder.js';
+import type { BuildOptions, Builder, BuiltModel } from './types.js';
+
+/**
+ * Xception, layer for layer as keras/src/applications/xception.py builds it.
+ *
+ * The main path carries explicit names (`block4_sepconv2_bn`); only the strided 1x1
+ * shortcut convs, their batch norms and the adds are auto-named (`conv2d_2`, `add_5`),
+ * so they are created in the same order as in Keras: shortcut first, then the main path.
+ */
+
+/** Keras' `min_size` for Xception (imagenet_utils.obtain_input_shape). */
+const MIN_INPUT_SIZE = 71;
+
+/** Entry-flow blocks 2-4 and exit-flow block 13: two sepconvs, a pool and a strided shortcut. */
+interface ReductionBlock {
+  block: number;
+  /** Filters of sepconv1 and sepconv2; the shortcut conv uses the second. */
+  filters: [number, number];
+  /** Block 2 follows a ReLU already, so Keras puts no activation before its first sepconv. */
+  reluFirst: boolean;
+}
+
+const ENTRY_FLOW: readonly ReductionBlock[] = [
+  { block: 2, filters: [128, 128], reluFirst: false },
+  { block: 3, filters: [256, 256], reluFirst: true },
+  { block: 4, filters: [728, 728], reluFirst: true },
+];
+
+/** Middle flow: blocks 5-12, each three 728-filter sepconvs around an identity shortcut. */
+const MIDDLE_FLOW_BLOCKS = [5, 6, 7, 8, 9, 10, 11, 12];
+const MIDDLE_FILTERS = 728;
+
+const EXIT_REDUCTION: ReductionBlock = { block: 13, filters: [728, 1024], reluFirst: true };
+
+/** Block 14: sepconvs without shortcut, each followed (not preceded) by its ReLU. */
+const EXIT_FILTERS = [1536, 2048];
+
+function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
+  return b.apply(tfl.layers.batchNormalization({ axis: -1, name }), x);
+}
+
+function relu(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
+  return b.apply(tfl.layers.activation({ activation: 'relu', name }), x);
+}
+
+/** SeparableConv2D 3x3 'same' (no bias) + BatchNormalization, named `<name>` and `<name>_bn`. */
+function sepConvBn(b: ZooBuilder, filters: number, name: string, x: SymbolicTensor): SymbolicTensor {
+  x = b.separableConv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, name }, x);
+  return batchNorm(b, `${name}_bn`, x);
+}
+
+/** block1: two plain 3x3 'valid' convs, the first strided. */
+function entryConvs(b: ZooBuilder, x: SymbolicTensor): SymbolicTensor {
+  return b.block('block1', () => {
+    const convs: [number, number][] = [[32, 2], [64, 1]];
+    convs.forEach(([filters, strides], i) => {
+      const name = `block1_conv${i + 1}`;
+      x = b.conv2d({ filters, kernelSize: 3, strides, padding: 'valid', useBias: false, name }, x);
+      x = batchNorm(b, `${name}_bn`, x);
+      x = relu(b, `${name}_act`, x);
+    });
+    return x;
+  });
+}
+
+function reductionBlock(b: ZooBuilder, spec: ReductionBlock, x: SymbolicTensor): SymbolicTensor {
+  const prefix = `block${spec.block}`;
+  return b.block(prefix, () => {
+    const input = x;
+    let shortcut = b.conv2d(
+      { filters: spec.filters[1], kernelSize: 1, strides: 2, padding: 'same', useBias: false, name: b.autoName('conv2d') },
+      input,
+    );
+    shortcut = batchNorm(b, b.autoName('batch_normalization'), shortcut);
+
+    spec.filters.forEach((filters, i) => {
+      const name = `${prefix}_sepconv${i + 1}`;
+      if (i > 0 || spec.reluFirst) x = relu(b, `${name}_act`, x);
+      x = sepConvBn(b, filters, name, x);
+    });
+    x = b.apply(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: `${prefix}_pool` }), x);
+    return b.apply(tfl.layers.add({ name: b.autoName('add') }), [x, shortcut]);
+  });
+}
+
+function middleBlock(b: ZooBuilder, block: number, x: SymbolicTensor): SymbolicTensor {
+  const prefix = `block${block}`;
+  return b.block(prefix, () => {
+    const shortcut = x;
+    for (let i = 1; i <= 3; i++) {
+      x = relu(b, `${prefix}_sepconv${i}_act`, x);
+      x = sepConvBn(b, MIDDLE_FILTERS, `${prefix}_sepconv${i}`, x);
+    }
+    return b.apply(tfl.layers.add({ name: b.autoName('add') }), [x, shortcut]);
+  });
+}
+
+function exitConvs(b: ZooBuilder, x: SymbolicTensor): SymbolicTensor {
+  return b.block('block14', () => {
+    EXIT_FILTERS.forEach((filters, i) => {
+      const name = `block14_sepconv${i + 1}`;
+      x = sepConvBn(b, filters, name, x);
+      x = relu(b, `${name}_act`, x);
+    });
+    return x;
+  });
+}
+
+/** Keras' classifier, or the optional global pooling of a headless model. */
+function top(b: ZooBuilder, opts: BuildOptions, x: SymbolicTensor): SymbolicTensor {
+  return b.block('top', () => {
+    if (opts.includeTop) {
+      x = b.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
+      return b.dense({ units: opts.classes, activation: 'softmax', name: 'predictions' }, x);
+    }
+    // Without the top Keras leaves the pooling layers unnamed, hence auto names.
+    if (opts.pooling === 'avg') {
+      return b.apply(tfl.layers.globalAveragePooling2d({ name: b.autoName('global_average_pooling2d') }), x);
+    }
+    if (opts.pooling === 'max') {
+      return b.apply(tfl.layers.globalMaxPooling2d({ name: b.autoName('global_max_pooling2d') }), x);
+    }
+    return x;
+  });
+}
+
+/** The checks Keras makes (obtain_input_shape) plus the ones a CLI user can get wrong. */
+function validate(opts: BuildOptions): void {
+  const [h, w] = opts.inputSize;
+  if (![h, w].every((s) => Number.isInteger(s) && s >= MIN_INPUT_SIZE)) {
+    throw new DnarchError(
+      'BAD_OPTION',
+      `Xception needs an input of at least ${MIN_INPUT_SIZE}x${MIN_INPUT_SIZE} pixels; got ${h}x${w}`,
+    );
+  }
+  if (!Number.isInteger(opts.classes) || opts.classes < 1) {
+    throw new DnarchError('BAD_OPTION', `classes must be a whole number of at least 1; got ${opts.classes}`);
+  }
+  if (opts.alpha !== 1) {
+    throw new DnarchError('BAD_OPTION', `Xception has no width multiplier (alpha); got alpha=${opts.alpha}`);
+  }
+}
+
+export const xception: Builder = (opts: BuildOptions): BuiltModel => {
+  validate(opts);
+  const b = new ZooBuilder();
+  const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
+  let x = entryConvs(b, input);
+  for (const spec of ENTRY_FLOW) x = reductionBlock(b, spec, x);
+  for (const block of MIDDLE_FLOW_BLOCKS) x = middleBlock(b, block, x);
+  x = reductionBlock(b, EXIT_REDUCTION, x);
+  x = exitConvs(b, x);
+  return b.finish(input, top(b, opts, x), 'xception');
+};
