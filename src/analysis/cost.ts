@@ -44,13 +44,22 @@ const conv = (rank: number): CostHandler => (n) => {
 /** DepthwiseConv2D: each output channel sees one input channel through a kh x kw window. */
 const depthwise: CostHandler = (n) => linear(outElems(n) * product(kernel(n)), n);
 
+/**
+ * tfjs 4.22's SeparableConv2D.getConfig() drops `depthMultiplier`, so the depthwise
+ * kernel's shape [kh, kw, Cin, multiplier] is the reliable source when weights are known.
+ */
+function separableMultiplier(n: LayerNode): number {
+  const dw = n.weights.find((w) => w.shape.length === 4 && /depthwise/.test(w.name));
+  return dw ? dw.shape[3] : Number(cfg(n, 'depthMultiplier') ?? 1);
+}
+
 /** SeparableConv2D: a depthwise conv (multiplier m) then a 1x1 pointwise conv to `filters`. */
 const separable: CostHandler = (n) => {
   const out = n.outputShapes[0];
   const filters = channels(out, cfg(n, 'dataFormat'));
   const positions = sampleElements(out) / filters;
   const cin = channels(n.inputShapes[0], cfg(n, 'dataFormat'));
-  const mid = cin * Number(cfg(n, 'depthMultiplier') ?? 1);
+  const mid = cin * separableMultiplier(n);
   return linear(positions * mid * (product(kernel(n)) + filters), n);
 };
 

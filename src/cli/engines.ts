@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { Chalk } from 'chalk';
 import { discoverEngines, type EngineStatus } from '../engines/discovery.js';
-import { ANALYSIS_BACKEND } from '../engines/analysis-backend.js';
 import { emit } from './output.js';
 import { useColor } from './terminal.js';
 
@@ -13,7 +12,7 @@ function text(engines: EngineStatus[], color: boolean): string {
     const reason = e.reason ? c.dim(` (${e.reason})`) : '';
     return `${e.name.padEnd(10)} ${mark}${version}  ${e.description}${reason}`;
   });
-  lines.push('', `Analysis (summarize, list) always uses the ${ANALYSIS_BACKEND} backend: it builds layers but computes no tensors.`);
+  lines.push('', `Analysis (summarize) always uses the cpu backend: it builds layers but computes no tensors.`);
   return `${lines.join('\n')}\n`;
 }
 

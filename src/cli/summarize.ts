@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { analyze } from '../api.js';
 import { DnarchError } from '../errors.js';
 import { FORMATS, renderReport, type Format } from '../report/render.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
@@ -25,9 +24,11 @@ export function summarizeCommand(program: Command): void {
     .option('--out <file>', 'write to a file (atomically) instead of stdout')
     .option('--strict', 'exit 1 when a layer class has no cost handler');
   addModelOptions(cmd).action(async (name: string, f: SummarizeFlags) => {
-    const report = await withStatus(showProgress(f.format), `building and analysing ${name}`, () =>
-      analyze(name, modelOptions(f)),
-    );
+    const report = await withStatus(showProgress(f.format), `building and analysing ${name}`, async () => {
+      // Loaded here, not at start-up: `dnarch --help` must not pay for TensorFlow.
+      const { analyze } = await import('../api.js');
+      return analyze(name, modelOptions(f));
+    });
     await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
     if (f.strict && !report.complete) {
       const missing = report.unsupported.map((u) => `${u.className} (${u.layers.length})`).join(', ');

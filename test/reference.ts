@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Published figures in ../shared/reference/keras-applications.json (beside the checkout). */
+export interface KerasReference {
+  name: string;
+  inputSize: number;
+  params: { total: number; trainable: number; nonTrainable: number };
+  layers: { includeTop: number; noTop: number };
+  depth: number;
+  gmacs: number;
+  receptiveField: { size: number; effectiveStride: number; effectivePadding: number };
+}
+
+const file = fileURLToPath(new URL('../../shared/reference/keras-applications.json', import.meta.url));
+const data = JSON.parse(readFileSync(file, 'utf8')) as { keras: KerasReference[] };
+
+export function kerasReference(name: string): KerasReference {
+  const ref = data.keras.find((r) => r.name === name);
+  if (!ref) throw new Error(`no reference figures for ${name} in ${file}`);
+  return ref;
+}
