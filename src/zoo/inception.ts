@@ -1,6 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
 import { ZooBuilder } from './builder.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
@@ -12,9 +11,6 @@ import type { BuildOptions, Builder, BuiltModel } from './types.js';
  * decides every name. The tables below list each module's branches in Keras' creation
  * order, and `runBranch` creates a branch's layers one after the other, as Keras does.
  */
-
-/** Keras' `min_size` for InceptionV3 (imagenet_utils.obtain_input_shape). */
-const MIN_INPUT_SIZE = 75;
 
 type Padding = 'same' | 'valid';
 
@@ -206,25 +202,7 @@ function top(b: ZooBuilder, opts: BuildOptions, x: SymbolicTensor): SymbolicTens
   });
 }
 
-/** The checks Keras makes (obtain_input_shape) plus the ones a CLI user can get wrong. */
-function validate(opts: BuildOptions): void {
-  const [h, w] = opts.inputSize;
-  if (![h, w].every((s) => Number.isInteger(s) && s >= MIN_INPUT_SIZE)) {
-    throw new DnarchError(
-      'BAD_OPTION',
-      `InceptionV3 needs an input of at least ${MIN_INPUT_SIZE}x${MIN_INPUT_SIZE} pixels; got ${h}x${w}`,
-    );
-  }
-  if (!Number.isInteger(opts.classes) || opts.classes < 1) {
-    throw new DnarchError('BAD_OPTION', `classes must be a whole number of at least 1; got ${opts.classes}`);
-  }
-  if (opts.alpha !== 1) {
-    throw new DnarchError('BAD_OPTION', `InceptionV3 has no width multiplier (alpha); got alpha=${opts.alpha}`);
-  }
-}
-
 export const inceptionV3: Builder = (opts: BuildOptions): BuiltModel => {
-  validate(opts);
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
   let x = b.block('stem', () => runBranch(b, STEM, input));

@@ -1,6 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
 import { ZooBuilder } from './builder.js';
 import { globalAveragePooling2dKeepDims } from './keepdims-pooling.js';
 import type { BuildOptions, Builder } from './types.js';
@@ -38,32 +37,8 @@ const DROPOUT = 1e-3;
 /** Keras' default BatchNormalization epsilon, which MobileNet keeps. */
 const BN_EPSILON = 1e-3;
 
-/** Keras' smallest accepted input for MobileNet. */
-const MIN_INPUT_SIZE = 32;
-
 /** Keras computes widths as int(filters * alpha): truncation, with the same doubles. */
 const scaled = (filters: number, alpha: number): number => Math.trunc(filters * alpha);
-
-/** Rejects what Keras' MobileNet(weights=None) would reject or fail to build. */
-function checkOptions(opts: BuildOptions): void {
-  const [h, w] = opts.inputSize;
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h < MIN_INPUT_SIZE || w < MIN_INPUT_SIZE) {
-    throw new DnarchError(
-      'BAD_OPTION',
-      `mobilenet needs an input of at least ${MIN_INPUT_SIZE}x${MIN_INPUT_SIZE} whole pixels, got ${h}x${w}`,
-    );
-  }
-  if (opts.includeTop && (!Number.isInteger(opts.classes) || opts.classes < 1)) {
-    throw new DnarchError('BAD_OPTION', `mobilenet: classes must be a whole number of at least 1, got ${opts.classes}`);
-  }
-  // The stem is the narrowest layer; below 1/32 it would have no filters at all.
-  if (!Number.isFinite(opts.alpha) || scaled(STEM_FILTERS, opts.alpha) < 1) {
-    throw new DnarchError(
-      'BAD_OPTION',
-      `mobilenet: alpha must be at least ${1 / STEM_FILTERS} so every layer keeps a filter, got ${opts.alpha}`,
-    );
-  }
-}
 
 function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
   return b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, name }), x);
@@ -149,7 +124,6 @@ function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTens
 }
 
 export const mobilenet: Builder = (opts) => {
-  checkOptions(opts);
   const { alpha } = opts;
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);

@@ -1,6 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
 import { ZooBuilder } from './builder.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
@@ -24,23 +23,6 @@ const STAGE_FILTERS = [64, 128, 256, 512];
 
 /** Keras' BatchNormalization epsilon for ResNet (kept from the original Caffe weights). */
 const BN_EPSILON = 1.001e-5;
-
-/** Keras' smallest accepted input for ResNet. */
-const MIN_INPUT_SIZE = 32;
-
-/** Rejects what Keras' ResNet*(weights=None) would reject. */
-function checkOptions(model: ResNetName, opts: BuildOptions): void {
-  const [h, w] = opts.inputSize;
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h < MIN_INPUT_SIZE || w < MIN_INPUT_SIZE) {
-    throw new DnarchError(
-      'BAD_OPTION',
-      `${model} needs an input of at least ${MIN_INPUT_SIZE}x${MIN_INPUT_SIZE} whole pixels, got ${h}x${w}`,
-    );
-  }
-  if (opts.includeTop && (!Number.isInteger(opts.classes) || opts.classes < 1)) {
-    throw new DnarchError('BAD_OPTION', `${model}: classes must be a whole number of at least 1, got ${opts.classes}`);
-  }
-}
 
 function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
   return b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, name }), x);
@@ -116,7 +98,6 @@ function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTens
 }
 
 function buildResNet(model: ResNetName, opts: BuildOptions): BuiltModel {
-  checkOptions(model, opts);
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
   let x = stem(b, input);

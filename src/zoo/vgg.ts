@@ -1,6 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
 import { ZooBuilder } from './builder.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
@@ -20,23 +19,6 @@ const CONVS_PER_BLOCK = {
 } as const;
 
 type VggName = keyof typeof CONVS_PER_BLOCK;
-
-/** Keras' smallest accepted input: five 2x2 pools must leave at least one pixel. */
-const MIN_INPUT_SIZE = 32;
-
-/** Rejects what Keras' VGG16/VGG19(weights=None) would reject. */
-function checkOptions(model: VggName, opts: BuildOptions): void {
-  const [h, w] = opts.inputSize;
-  if (!Number.isInteger(h) || !Number.isInteger(w) || h < MIN_INPUT_SIZE || w < MIN_INPUT_SIZE) {
-    throw new DnarchError(
-      'BAD_OPTION',
-      `${model} needs an input of at least ${MIN_INPUT_SIZE}x${MIN_INPUT_SIZE} whole pixels, got ${h}x${w}`,
-    );
-  }
-  if (opts.includeTop && (!Number.isInteger(opts.classes) || opts.classes < 1)) {
-    throw new DnarchError('BAD_OPTION', `${model}: classes must be a whole number of at least 1, got ${opts.classes}`);
-  }
-}
 
 /** One block: `convs` 3x3 convolutions named blockN_convM, then blockN_pool. */
 function vggBlock(b: ZooBuilder, x: SymbolicTensor, block: number, convs: number): SymbolicTensor {
@@ -73,7 +55,6 @@ function vggTop(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicT
 }
 
 function buildVgg(model: VggName, opts: BuildOptions): BuiltModel {
-  checkOptions(model, opts);
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
   let x = input;

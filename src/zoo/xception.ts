@@ -1,6 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
 import { ZooBuilder } from './builder.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
@@ -11,9 +10,6 @@ import type { BuildOptions, Builder, BuiltModel } from './types.js';
  * shortcut convs, their batch norms and the adds are auto-named (`conv2d_2`, `add_5`),
  * so they are created in the same order as in Keras: shortcut first, then the main path.
  */
-
-/** Keras' `min_size` for Xception (imagenet_utils.obtain_input_shape). */
-const MIN_INPUT_SIZE = 71;
 
 /** Entry-flow blocks 2-4 and exit-flow block 13: two sepconvs, a pool and a strided shortcut. */
 interface ReductionBlock {
@@ -128,25 +124,7 @@ function top(b: ZooBuilder, opts: BuildOptions, x: SymbolicTensor): SymbolicTens
   });
 }
 
-/** The checks Keras makes (obtain_input_shape) plus the ones a CLI user can get wrong. */
-function validate(opts: BuildOptions): void {
-  const [h, w] = opts.inputSize;
-  if (![h, w].every((s) => Number.isInteger(s) && s >= MIN_INPUT_SIZE)) {
-    throw new DnarchError(
-      'BAD_OPTION',
-      `Xception needs an input of at least ${MIN_INPUT_SIZE}x${MIN_INPUT_SIZE} pixels; got ${h}x${w}`,
-    );
-  }
-  if (!Number.isInteger(opts.classes) || opts.classes < 1) {
-    throw new DnarchError('BAD_OPTION', `classes must be a whole number of at least 1; got ${opts.classes}`);
-  }
-  if (opts.alpha !== 1) {
-    throw new DnarchError('BAD_OPTION', `Xception has no width multiplier (alpha); got alpha=${opts.alpha}`);
-  }
-}
-
 export const xception: Builder = (opts: BuildOptions): BuiltModel => {
-  validate(opts);
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
   let x = entryConvs(b, input);
