@@ -9,7 +9,7 @@ function text(engines: EngineStatus[], color: boolean): string {
   const lines = engines.map((e) => {
     const mark = e.available ? c.green('available  ') : c.yellow('unavailable');
     const version = e.version ? ` ${e.version}` : '';
-    const reason = e.reason ? c.dim(` (${e.reason})`) : '';
+    const reason = e.reason ? c.dim(`: ${e.reason}`) : '';
     return `${e.name.padEnd(10)} ${mark}${version}  ${e.description}${reason}`;
   });
   lines.push('', `Analysis (summarize) always uses the cpu backend: it builds layers but computes no tensors.`);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
 import { enginesCommand } from './engines.js';
@@ -17,6 +18,7 @@ const EXIT: Record<ErrorCode, number> = {
 function program(): Command {
   const p = new Command('dnarch')
     .description('Inspect deep convolutional network architectures: what they cost, layer by layer, and why.')
+    .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version)
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -30,6 +32,11 @@ function program(): Command {
 /** Runs the CLI and returns the exit status; prints errors as one line unless --debug. */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  // `dnarch ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   try {
     await program().parseAsync(argv);
     return 0;
