@@ -29,7 +29,16 @@ export async function buildModel(name: string, options: ModelOptions = {}): Prom
   const entry = zooEntry(name);
   const resolved = resolveOptions(entry, options);
   const [builder] = await Promise.all([entry.load(), ensureAnalysisBackend()]);
-  return { ...builder(resolved), entry, options: resolved };
+  try {
+    return { ...builder(resolved), entry, options: resolved };
+  } catch (e) {
+    // tfjs allocates each weight as one typed array; past ~2^32 elements V8 refuses.
+    if (e instanceof RangeError) {
+      const [h, w] = resolved.inputSize;
+      throw new DnarchError('BAD_OPTION', `${entry.name} at ${h}x${w} is too large to build: ${e.message} (try a smaller --input-size)`);
+    }
+    throw e;
+  }
 }
 
 /** The plain LayerGraph of a zoo model. */

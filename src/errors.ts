@@ -1,4 +1,4 @@
-/** Stable error codes. The CLI maps them to exit statuses (see src/cli/exit.ts). */
+/** Stable error codes. The CLI maps them to exit statuses (see src/cli/main.ts). */
 export type ErrorCode =
   | 'UNKNOWN_MODEL'
   | 'BAD_OPTION'

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { Chalk } from 'chalk';
 import { ZOO } from '../zoo/registry.js';
 import { grouped, si } from '../report/units.js';
-import { emit } from './output.js';
+import { checkOutDir, emit } from './output.js';
 import { useColor } from './terminal.js';
 
 interface ListFlags {
@@ -54,6 +54,7 @@ export function listCommand(program: Command): void {
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (f: ListFlags) => {
+      await checkOutDir(f.out);
       const text =
         f.format === 'json' ? `${JSON.stringify(rows(), null, 2)}\n` : f.format === 'markdown' ? markdown() : table(useColor() && !f.out);
       await emit(text, f.out);

@@ -21,6 +21,8 @@ function program(): Command {
     .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version)
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
+    // One prefix for every error line, commander's own included.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'dnarch: ')) })
     .exitOverride();
   listCommand(p);
   summarizeCommand(p);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DnarchError } from '../errors.js';
 
@@ -16,6 +17,16 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
     await rm(tmp, { force: true });
     const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new DnarchError('IO', `cannot write --out ${file}: ${reason}`);
+  }
+}
+
+/** Fails early, before any work, when --out cannot be written where it points. */
+export async function checkOutDir(file: string | undefined): Promise<void> {
+  if (!file) return;
+  try {
+    await access(dirname(file), constants.W_OK);
+  } catch (e) {
+    throw new DnarchError('IO', `cannot write --out ${file}: ${(e as NodeJS.ErrnoException).code ?? 'directory not writable'}`);
   }
 }
 

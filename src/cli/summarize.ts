@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { DnarchError } from '../errors.js';
 import { FORMATS, renderReport, type Format } from '../report/render.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
-import { emit } from './output.js';
+import { checkOutDir, emit } from './output.js';
 import { parsePositiveInt } from './parse.js';
 import { showProgress, useColor, withStatus } from './terminal.js';
 
@@ -24,6 +24,7 @@ export function summarizeCommand(program: Command): void {
     .option('--out <file>', 'write to a file (atomically) instead of stdout')
     .option('--strict', 'exit 1 when a layer class has no cost handler');
   addModelOptions(cmd).action(async (name: string, f: SummarizeFlags) => {
+    await checkOutDir(f.out);
     const report = await withStatus(showProgress(f.format), `building and analysing ${name}`, async () => {
       // Loaded here, not at start-up: `dnarch --help` must not pay for TensorFlow.
       const { analyze } = await import('../api.js');

@@ -14,6 +14,7 @@ function distance(a: string, b: string): number {
 /** The closest candidate, if it is close enough to be a plausible typo. */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
   const key = input.toLowerCase();
+  if (key === '') return undefined;
   let best: { name: string; d: number } | undefined;
   for (const name of candidates) {
     const d = name.startsWith(key) || key.startsWith(name) ? 1 : distance(key, name);
