@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import type { BuiltModel } from './types.js';
+import type { BuiltModel, Pooling } from './types.js';
 
 /** tfjs' Layer base class (not re-exported by name from the package root). */
 type Layer = ReturnType<typeof tfl.layers.conv3dTranspose>;
@@ -67,6 +67,26 @@ export class ZooBuilder {
 
   dense(args: Args<typeof tfl.layers.dense>, x: SymbolicTensor): SymbolicTensor {
     return this.apply(tfl.layers.dense({ kernelInitializer: 'zeros', ...args }), x);
+  }
+
+  /**
+   * Keras' `pooling` argument of a headless model. Keras leaves these layers unnamed (so
+   * they get automatic names) except where a model names them, as ResNet does.
+   */
+  headlessPooling(pooling: Pooling, x: SymbolicTensor, names?: { avg: string; max: string }): SymbolicTensor {
+    if (pooling === 'avg') {
+      return this.apply(tfl.layers.globalAveragePooling2d({ name: names?.avg ?? this.autoName('global_average_pooling2d') }), x);
+    }
+    if (pooling === 'max') {
+      return this.apply(tfl.layers.globalMaxPooling2d({ name: names?.max ?? this.autoName('global_max_pooling2d') }), x);
+    }
+    return x;
+  }
+
+  /** The classifier ResNet, InceptionV3 and Xception share: 'avg_pool' then a softmax 'predictions'. */
+  avgPoolClassifier(classes: number, x: SymbolicTensor): SymbolicTensor {
+    x = this.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
+    return this.dense({ units: classes, activation: 'softmax', name: 'predictions' }, x);
   }
 
   finish(inputs: SymbolicTensor, outputs: SymbolicTensor, name: string): BuiltModel {

@@ -186,20 +186,7 @@ function runModule(b: ZooBuilder, mod: Module, x: SymbolicTensor): SymbolicTenso
 
 /** Keras' classifier, or the optional global pooling of a headless model. */
 function top(b: ZooBuilder, opts: BuildOptions, x: SymbolicTensor): SymbolicTensor {
-  return b.block('top', () => {
-    if (opts.includeTop) {
-      x = b.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
-      return b.dense({ units: opts.classes, activation: 'softmax', name: 'predictions' }, x);
-    }
-    // Without the top Keras leaves the pooling layers unnamed, hence auto names.
-    if (opts.pooling === 'avg') {
-      return b.apply(tfl.layers.globalAveragePooling2d({ name: b.autoName('global_average_pooling2d') }), x);
-    }
-    if (opts.pooling === 'max') {
-      return b.apply(tfl.layers.globalMaxPooling2d({ name: b.autoName('global_max_pooling2d') }), x);
-    }
-    return x;
-  });
+  return b.block('top', () => (opts.includeTop ? b.avgPoolClassifier(opts.classes, x) : b.headlessPooling(opts.pooling, x)));
 }
 
 export const inceptionV3: Builder = (opts: BuildOptions): BuiltModel => {

@@ -112,14 +112,8 @@ function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTens
       x = b.apply(tfl.layers.reshape({ targetShape: [opts.classes], name: 'reshape_2' }), x);
       return b.apply(tfl.layers.activation({ activation: 'softmax', name: 'predictions' }), x);
     }
-    // Without the top, Keras uses plain (rank-reducing) global pooling with automatic names.
-    if (opts.pooling === 'avg') {
-      return b.apply(tfl.layers.globalAveragePooling2d({ name: b.autoName('global_average_pooling2d') }), x);
-    }
-    if (opts.pooling === 'max') {
-      return b.apply(tfl.layers.globalMaxPooling2d({ name: b.autoName('global_max_pooling2d') }), x);
-    }
-    return x;
+    // Without the top, Keras uses plain (rank-reducing) global pooling.
+    return b.headlessPooling(opts.pooling, x);
   });
 }
 

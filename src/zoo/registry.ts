@@ -23,38 +23,41 @@ export interface ZooEntry {
   load: () => Promise<Builder>;
 }
 
+const VGG_PAPER = 'Simonyan & Zisserman, Very Deep Convolutional Networks (arXiv 1409.1556)';
+const RESNET_PAPER = 'He et al., Deep Residual Learning for Image Recognition (arXiv 1512.03385)';
+
 export const ZOO: readonly ZooEntry[] = [
   {
     name: 'vgg16', aliases: ['vgg'], family: 'VGG', year: 2014,
-    paper: 'Simonyan & Zisserman, Very Deep Convolutional Networks (arXiv 1409.1556)',
+    paper: VGG_PAPER,
     defaultInputSize: 224, minInputSize: 32, acceptsAlpha: false,
     figures: { params: 138_357_544, macs: 15_470_264_320 },
     load: async () => (await import('./vgg.js')).vgg16,
   },
   {
     name: 'vgg19', aliases: [], family: 'VGG', year: 2014,
-    paper: 'Simonyan & Zisserman, Very Deep Convolutional Networks (arXiv 1409.1556)',
+    paper: VGG_PAPER,
     defaultInputSize: 224, minInputSize: 32, acceptsAlpha: false,
     figures: { params: 143_667_240, macs: 19_632_062_464 },
     load: async () => (await import('./vgg.js')).vgg19,
   },
   {
     name: 'resnet50', aliases: ['resnet'], family: 'ResNet', year: 2015,
-    paper: 'He et al., Deep Residual Learning for Image Recognition (arXiv 1512.03385)',
+    paper: RESNET_PAPER,
     defaultInputSize: 224, minInputSize: 32, acceptsAlpha: false,
     figures: { params: 25_636_712, macs: 3_857_973_248 },
     load: async () => (await import('./resnet.js')).resnet50,
   },
   {
     name: 'resnet101', aliases: [], family: 'ResNet', year: 2015,
-    paper: 'He et al., Deep Residual Learning for Image Recognition (arXiv 1512.03385)',
+    paper: RESNET_PAPER,
     defaultInputSize: 224, minInputSize: 32, acceptsAlpha: false,
     figures: { params: 44_707_176, macs: 7_570_194_432 },
     load: async () => (await import('./resnet.js')).resnet101,
   },
   {
     name: 'resnet152', aliases: [], family: 'ResNet', year: 2015,
-    paper: 'He et al., Deep Residual Learning for Image Recognition (arXiv 1512.03385)',
+    paper: RESNET_PAPER,
     defaultInputSize: 224, minInputSize: 32, acceptsAlpha: false,
     figures: { params: 60_419_944, macs: 11_282_415_616 },
     load: async () => (await import('./resnet.js')).resnet152,

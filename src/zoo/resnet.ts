@@ -87,13 +87,8 @@ function stage(b: ZooBuilder, x: SymbolicTensor, stageName: string, filters: num
 
 function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTensor {
   return b.block('top', () => {
-    if (opts.includeTop) {
-      x = b.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
-      return b.dense({ units: opts.classes, activation: 'softmax', name: 'predictions' }, x);
-    }
-    if (opts.pooling === 'avg') return b.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
-    if (opts.pooling === 'max') return b.apply(tfl.layers.globalMaxPooling2d({ name: 'max_pool' }), x);
-    return x;
+    if (opts.includeTop) return b.avgPoolClassifier(opts.classes, x);
+    return b.headlessPooling(opts.pooling, x, { avg: 'avg_pool', max: 'max_pool' });
   });
 }
 

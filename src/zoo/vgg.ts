@@ -43,14 +43,7 @@ function vggTop(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicT
       x = b.dense({ units: 4096, activation: 'relu', name: 'fc2' }, x);
       return b.dense({ units: opts.classes, activation: 'softmax', name: 'predictions' }, x);
     }
-    // Keras leaves these pooling layers unnamed, so they get its automatic names.
-    if (opts.pooling === 'avg') {
-      return b.apply(tfl.layers.globalAveragePooling2d({ name: b.autoName('global_average_pooling2d') }), x);
-    }
-    if (opts.pooling === 'max') {
-      return b.apply(tfl.layers.globalMaxPooling2d({ name: b.autoName('global_max_pooling2d') }), x);
-    }
-    return x;
+    return b.headlessPooling(opts.pooling, x);
   });
 }
 
