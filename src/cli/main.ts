@@ -15,6 +15,8 @@ const EXIT: Record<ErrorCode, number> = {
   IO: 2,
 };
 
+export const exitStatus = (code: ErrorCode): number => EXIT[code];
+
 function program(): Command {
   const p = new Command('dnarch')
     .description('Inspect deep convolutional network architectures: what they cost, layer by layer, and why.')
@@ -50,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     if (isDnarchError(e)) {
       process.stderr.write(`dnarch: ${e.message}\n`);
       if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
-      return EXIT[e.code];
+      return exitStatus(e.code);
     }
     const err = e as Error;
     process.stderr.write(`dnarch: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);

@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import type { ModelReport } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import { FORMATS, renderReport, type Format } from '../report/render.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
@@ -31,9 +32,13 @@ export function summarizeCommand(program: Command): void {
       return analyze(name, modelOptions(f));
     });
     await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
-    if (f.strict && !report.complete) {
-      const missing = report.unsupported.map((u) => `${u.className} (${u.layers.length})`).join(', ');
-      throw new DnarchError('CHECK_FAILED', `--strict: no cost handler for ${missing}`);
-    }
+    if (f.strict) strictCheck(report);
   });
+}
+
+/** --strict: a report whose totals are incomplete is a failed check (exit 1), after it is printed. */
+export function strictCheck(report: ModelReport): void {
+  if (report.complete) return;
+  const missing = report.unsupported.map((u) => `${u.className} (${u.layers.length})`).join(', ');
+  throw new DnarchError('CHECK_FAILED', `--strict: no cost handler for ${missing}; totals are incomplete`);
 }
