@@ -3,7 +3,6 @@ export type ErrorCode =
   | 'UNKNOWN_MODEL'
   | 'BAD_OPTION'
   | 'BAD_INPUT'
-  | 'UNSUPPORTED_LAYER'
   | 'CHECK_FAILED'
   | 'IO';
 

@@ -11,7 +11,6 @@ const EXIT: Record<ErrorCode, number> = {
   UNKNOWN_MODEL: 2,
   BAD_OPTION: 2,
   BAD_INPUT: 2,
-  UNSUPPORTED_LAYER: 2,
   IO: 2,
 };
 
