@@ -1,5 +1,6 @@
 import type { LayerNode } from '../graph/types.js';
 import { activationFlopsPerElement } from './activation-cost.js';
+import { tuple } from './geometry.js';
 import { channels, product, sampleElements } from './shape.js';
 
 /** Cost of one call of a layer, batch 1. */
@@ -18,11 +19,7 @@ const outElems = (n: LayerNode): number => sampleElements(n.outputShapes[0]);
 const inElems = (n: LayerNode): number => sampleElements(n.inputShapes[0]);
 
 /** Kernel size as a list, whether the config holds a number or a tuple. */
-function kernel(n: LayerNode, key = 'kernelSize', rank = 2): number[] {
-  const k = cfg(n, key);
-  if (Array.isArray(k)) return k.map(Number);
-  return Array.from({ length: rank }, () => Number(k));
-}
+const kernel = (n: LayerNode, key = 'kernelSize', rank = 2): number[] => tuple(cfg(n, key), rank, 1);
 
 /** Bias adds and the fused activation of a conv / dense layer. */
 function epilogue(n: LayerNode): number {
