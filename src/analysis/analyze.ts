@@ -2,6 +2,8 @@ import type { LayerGraph, LayerNode } from '../graph/types.js';
 import { COST_HANDLERS, type LayerCost } from './cost.js';
 import { CONVENTIONS } from './conventions.js';
 import { peakLiveMemory } from './memory.js';
+import { receptiveFields, type FieldAnalysis } from './receptive-field.js';
+import { findSavings } from './savings.js';
 import { product, sampleElements } from './shape.js';
 import { SCHEMA_VERSION, type LayerReport, type ModelReport, type ParamCount, type Totals } from './types.js';
 
@@ -38,7 +40,7 @@ function costOf(node: LayerNode): CostResult {
   return { ...c, supported: true };
 }
 
-function layerReport(node: LayerNode): LayerReport {
+function layerReport(node: LayerNode, fields: FieldAnalysis): LayerReport {
   const cost = costOf(node);
   const bytes = activationBytes(node);
   const report: LayerReport = {
@@ -52,6 +54,7 @@ function layerReport(node: LayerNode): LayerReport {
     inbound: node.inbound,
     block: node.block,
     supported: cost.supported,
+    receptiveField: fields.perLayer.get(node.name) ?? null,
   };
   if (cost.note) report.note = cost.note;
   return report;
@@ -65,7 +68,7 @@ function weightBytes(graph: LayerGraph): Record<string, number> {
   return bytes;
 }
 
-function totalsOf(graph: LayerGraph, layers: LayerReport[]): Totals {
+function totalsOf(graph: LayerGraph, layers: LayerReport[], fields: FieldAnalysis): Totals {
   const sum = (f: (l: LayerReport) => number) => layers.reduce((s, l) => s + f(l), 0);
   const bytes = new Map(layers.map((l) => [l.name, l.activationBytes]));
   const peak = peakLiveMemory(graph, (name) => bytes.get(name) ?? 0);
@@ -81,6 +84,7 @@ function totalsOf(graph: LayerGraph, layers: LayerReport[]): Totals {
     activations: { sumBytes: sum((l) => l.activationBytes), ...peak },
     depth: layers.filter((l) => l.params.total > 0).length,
     layers: layers.length,
+    receptiveField: fields.final,
   };
 }
 
@@ -100,7 +104,8 @@ export interface AnalyzeContext {
 
 /** Turns a LayerGraph into a ModelReport: per-layer costs, totals and what could not be counted. */
 export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): ModelReport {
-  const layers = graph.nodes.map(layerReport);
+  const fields = receptiveFields(graph);
+  const layers = graph.nodes.map((n) => layerReport(n, fields));
   const unsupported = unsupportedOf(layers);
   const inputShapes = graph.nodes.filter((n) => graph.inputs.includes(n.name)).flatMap((n) => n.outputShapes);
   return {
@@ -115,8 +120,10 @@ export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): Model
     engine: { analysis: 'tfjs cpu', note: 'shape inference only: no weights are computed or read' },
     conventions: { ...CONVENTIONS },
     layers,
-    totals: totalsOf(graph, layers),
+    totals: totalsOf(graph, layers, fields),
     unsupported,
     complete: unsupported.length === 0,
+    misalignedMerges: fields.misaligned,
+    savings: findSavings(graph, layers),
   };
 }

@@ -85,9 +85,44 @@ export function padBefore(n: number, k: number, stride: number, padding: WindowG
   return Math.floor(total / 2);
 }
 
+/**
+ * padBefore for an input length that may be unknown (a model built for variable input
+ * sizes). 'valid' and 'causal' never read the length, and neither does 'same' at
+ * stride 1 (the total is always span - 1); at larger strides the split depends on the
+ * length modulo the stride, so the answer is null.
+ */
+export function knownPadBefore(
+  n: number | null | undefined,
+  k: number,
+  stride: number,
+  padding: WindowGeometry['padding'],
+  dilation = 1,
+): number | null {
+  if (n != null) return padBefore(n, k, stride, padding, dilation);
+  if (padding !== 'same') return padBefore(0, k, stride, padding, dilation);
+  return stride === 1 ? Math.floor((effectiveKernel(k, dilation) - 1) / 2) : null;
+}
+
 /** ZeroPadding1D/2D/3D and Cropping: amount before each spatial axis. */
 export function beforeAmounts(node: LayerNode, key: 'padding' | 'cropping', rank: number): number[] {
   const v = node.config[key];
   if (!Array.isArray(v)) return tuple(v, rank, 0);
+  // The 1D layers take one (before, after) pair, not one amount per axis.
+  if (rank === 1 && v.length === 2 && !Array.isArray(v[0])) return [Number(v[0])];
   return v.map((axis) => (Array.isArray(axis) ? Number(axis[0]) : Number(axis)));
+}
+
+/** True for a 1x1 (1, 1x1x1, ...) kernel: a pointwise convolution mixes channels only. */
+export const isPointwiseKernel = (kernel: readonly number[]): boolean => kernel.length > 0 && kernel.every((k) => k === 1);
+
+/**
+ * The n x n kernel that a 1xn then nx1 pair (or nx1 then 1xn) stacks up to, as in
+ * Inception v3's factorised convolutions; undefined when the two kernels are no such pair.
+ */
+export function factorizedKernel(first: readonly number[], second: readonly number[]): number[] | undefined {
+  if (first.length !== 2 || second.length !== 2) return undefined;
+  const [a, b] = first;
+  const [c, d] = second;
+  const pair = (a === 1 && b > 1 && c === b && d === 1) || (b === 1 && a > 1 && d === a && c === 1);
+  return pair ? [Math.max(a, b), Math.max(a, b)] : undefined;
 }

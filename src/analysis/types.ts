@@ -25,6 +25,80 @@ export interface LayerReport {
   supported: boolean;
   /** Why the cost is missing or partial, when it is. */
   note?: string;
+  /** Receptive field of this layer's output; null when it cannot be known (see the note). */
+  receptiveField: ReceptiveField | null;
+}
+
+/**
+ * Receptive field of a layer's output in input pixels, per spatial axis (height, width;
+ * one axis for 1D), as defined by Araujo, Norris & Sim, Distill 2019: size r, effective
+ * stride S and effective padding P.
+ */
+export interface ReceptiveField {
+  size: number[];
+  stride: number[];
+  padding: number[];
+  /** True after global pooling / flatten / dense: every output sees the whole input. */
+  global?: boolean;
+}
+
+/** A merge (Add, Concatenate, ...) whose inputs' fields have different strides or centres. */
+export interface MisalignedMerge {
+  layer: string;
+  inputs: string[];
+  reason: string;
+}
+
+export interface SiteCost {
+  macs: number;
+  params: number;
+}
+
+export type SiteKind = 'depthwise-separable' | 'reduction' | 'bottleneck' | 'factorized' | 'reduced-factorized';
+
+/**
+ * A bottleneck site: a maximal chain of convolutions that one plain k x k convolution
+ * would do in a single step, with what that single convolution would cost.
+ */
+export interface SavingsSite {
+  kind: SiteKind;
+  /** The convolution layers of the chain, in order (BN / activations between are not listed). */
+  layers: string[];
+  /** The module (outermost block) the chain belongs to. */
+  module: string;
+  /** Kernel of the counterfactual convolution, per spatial axis. */
+  kernel: number[];
+  /** Chain input [...spatial, channels] and output [...spatial, channels]. */
+  input: number[];
+  output: number[];
+  /** Kernels and biases of the chain's convolutions (BatchNormalization excluded on both sides). */
+  actual: SiteCost;
+  counterfactual: SiteCost;
+  /** counterfactual.macs / actual.macs. */
+  ratio: number;
+}
+
+export interface ModuleSavings {
+  module: string;
+  sites: number;
+  actual: SiteCost;
+  counterfactual: SiteCost;
+  ratio: number;
+}
+
+export interface Savings {
+  sites: SavingsSite[];
+  modules: ModuleSavings[];
+  total: {
+    sites: number;
+    actual: SiteCost;
+    counterfactual: SiteCost;
+    /** MACs of the model as it is, and with every site replaced by its counterfactual. */
+    modelMacs: number;
+    modelMacsWithout: number;
+    /** modelMacsWithout / modelMacs. */
+    modelRatio: number;
+  };
 }
 
 export interface Totals {
@@ -45,6 +119,8 @@ export interface Totals {
   depth: number;
   /** All layers, InputLayer included, as len(model.layers). */
   layers: number;
+  /** Receptive field of the last spatial layer before global pooling / flatten. */
+  receptiveField: ReceptiveField | null;
 }
 
 export interface ModelReport {
@@ -66,4 +142,6 @@ export interface ModelReport {
   unsupported: { className: string; layers: string[] }[];
   /** False when some layer's cost is unknown: totals are then lower bounds. */
   complete: boolean;
+  misalignedMerges: MisalignedMerge[];
+  savings: Savings;
 }
