@@ -4,6 +4,7 @@ import type { ModelReport } from './analysis/types.js';
 import { ensureAnalysisBackend } from './engines/analysis-backend.js';
 import { DnarchError } from './errors.js';
 import { graphFromTfjs } from './graph/from-tfjs.js';
+import { loadModelFile, looksLikePath } from './load/model-file.js';
 import type { LayerGraph } from './graph/types.js';
 import { resolveOptions, type ModelOptions } from './zoo/options.js';
 import { allNames, findModel, type ZooEntry } from './zoo/registry.js';
@@ -47,9 +48,27 @@ export async function zooGraph(name: string, options: ModelOptions = {}): Promis
   return graphFromTfjs(built.model, built.blocks);
 }
 
-/** Analyses a zoo model by name, or a tfjs LayersModel you built yourself. */
+/** Options that shape a zoo architecture; a model file brings its own shape. */
+function rejectZooOptions(file: string, options: ModelOptions): void {
+  if (Object.values(options).some((v) => v !== undefined)) {
+    throw new DnarchError('BAD_OPTION', `--input-size, --classes, --no-top, --pooling and --alpha apply to zoo models, not to ${file}`);
+  }
+}
+
+/**
+ * Analyses a zoo model by name, a model file (a path to a tfjs layers-model or Keras
+ * JSON), or a tfjs LayersModel you built yourself.
+ */
 export async function analyze(model: string | LayersModel, options: ModelOptions = {}): Promise<ModelReport> {
   if (typeof model !== 'string') return analyzeGraph(graphFromTfjs(model), { source: 'tfjs' });
+  if (looksLikePath(model)) {
+    rejectZooOptions(model, options);
+    await ensureAnalysisBackend();
+    const loaded = await loadModelFile(model);
+    const report = analyzeGraph(graphFromTfjs(loaded), { source: model });
+    loaded.dispose();
+    return report;
+  }
   const built = await buildModel(model, options);
   const report = analyzeGraph(graphFromTfjs(built.model, built.blocks), {
     source: 'zoo',

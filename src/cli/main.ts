@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
 import { enginesCommand } from './engines.js';
 import { listCommand } from './list.js';
+import { savingsCommand } from './savings.js';
 import { summarizeCommand } from './summarize.js';
 
 /** Exit statuses: 0 ok, 1 a check failed, 2 bad input or usage, 3 a bug in dnarch. */
@@ -27,6 +28,7 @@ function program(): Command {
     .exitOverride();
   listCommand(p);
   summarizeCommand(p);
+  savingsCommand(p);
   enginesCommand(p);
   for (const c of p.commands) c.exitOverride();
   return p;

@@ -21,5 +21,5 @@ export interface ModelFlags {
 }
 
 export function modelOptions(f: ModelFlags): ModelOptions {
-  return { inputSize: f.inputSize, classes: f.classes, includeTop: f.top, pooling: f.pooling, alpha: f.alpha };
+  return { inputSize: f.inputSize, classes: f.classes, includeTop: f.top ? undefined : false, pooling: f.pooling, alpha: f.alpha };
 }

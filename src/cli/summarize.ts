@@ -19,7 +19,7 @@ export function summarizeCommand(program: Command): void {
     .command('summarize')
     .alias('summary')
     .description('per-layer parameters, MACs, FLOPs and memory of a model, with totals')
-    .argument('<model>', 'a zoo model name (see `dnarch list`)')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model.json')
     .addOption(new Option('--format <fmt>', 'output format').choices(FORMATS).default('table'))
     .option('--depth <n>', 'fold layers into blocks N levels deep (1 = stages, 2 = blocks)', parsePositiveInt)
     .option('--out <file>', 'write to a file (atomically) instead of stdout')

@@ -10,6 +10,8 @@ export interface Row {
   macs: number;
   flops: number;
   activationBytes: number;
+  /** Receptive field of the row's output (a block's: its last layer's). */
+  receptiveField: LayerReport['receptiveField'];
   /** Nesting level, for indentation. */
   level: number;
   layers: number;
@@ -23,6 +25,7 @@ const rowOf = (l: LayerReport): Row => ({
   macs: l.macs,
   flops: l.flops,
   activationBytes: l.activationBytes,
+  receptiveField: l.receptiveField,
   level: 0,
   layers: 1,
 });
@@ -47,11 +50,12 @@ export function foldRows(report: ModelReport, depth?: number): Row[] {
     let row = open.get(key);
     if (!row) {
       const name = path[path.length - 1];
-      row = { name, kind: '', outputShape: l.outputShape, params: 0, macs: 0, flops: 0, activationBytes: 0, level: path.length - 1, layers: 0 };
+      row = { name, kind: '', outputShape: l.outputShape, params: 0, macs: 0, flops: 0, activationBytes: 0, receptiveField: null, level: path.length - 1, layers: 0 };
       open.set(key, row);
       rows.push(row);
     }
     row.outputShape = l.outputShape; // a block's output is its last layer's
+    row.receptiveField = l.receptiveField;
     row.params += l.params.total;
     row.macs += l.macs;
     row.flops += l.flops;

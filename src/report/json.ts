@@ -1,4 +1,2 @@
-import type { ModelReport } from '../analysis/types.js';
-
-/** Exactly the ModelReport, nothing else. */
-export const renderJson = (r: ModelReport): string => `${JSON.stringify(r, null, 2)}\n`;
+/** Exactly the given document (a ModelReport for summarize), nothing else. */
+export const renderJson = (doc: unknown): string => `${JSON.stringify(doc, null, 2)}\n`;

@@ -1,17 +1,17 @@
 import type { ModelReport } from '../analysis/types.js';
 import { foldRows } from './fold.js';
 import { totalsLines } from './summary.js';
-import { grouped, shapeText } from './units.js';
+import { fieldText, grouped, shapeText } from './units.js';
 
 const escape = (s: string): string => s.replace(/\|/g, '\\|');
 
 /** A GitHub-flavoured Markdown table and totals, for pull requests and job summaries. */
 export function renderMarkdown(r: ModelReport, opts: { depth?: number } = {}): string {
-  const head = '| Layer | Type | Output | Params | MACs | FLOPs | Activation bytes |';
-  const rule = '|---|---|---:|---:|---:|---:|---:|';
+  const head = '| Layer | Type | Output | RF | Params | MACs | FLOPs | Activation bytes |';
+  const rule = '|---|---|---:|---:|---:|---:|---:|---:|';
   const rows = foldRows(r, opts.depth).map(
     (row) =>
-      `| ${escape(row.name)} | ${escape(row.kind)} | ${shapeText(row.outputShape)} | ${grouped(row.params)} | ` +
+      `| ${escape(row.name)} | ${escape(row.kind)} | ${shapeText(row.outputShape)} | ${fieldText(row.receptiveField)} | ${grouped(row.params)} | ` +
       `${grouped(row.macs)} | ${grouped(row.flops)} | ${grouped(row.activationBytes)} |`,
   );
   const totals = totalsLines(r).map(([k, v]) => `| ${escape(k.trim())} | ${escape(v)} |`);

@@ -1,5 +1,11 @@
 import type { ModelReport } from '../analysis/types.js';
-import { grouped, mib, shapeText, si } from './units.js';
+import { savingsSentence } from './savings.js';
+import { grouped, mib, perAxis, shapeText, si } from './units.js';
+
+function fieldLine(rf: ModelReport['totals']['receptiveField']): string {
+  if (!rf) return 'unknown (a layer on the way has no receptive-field rule)';
+  return `${perAxis(rf.size)} px, effective stride ${perAxis(rf.stride)}, effective padding ${perAxis(rf.padding)} (last spatial layer)`;
+}
 
 /** The totals under a per-layer table, as label / value pairs shared by every text format. */
 export function totalsLines(r: ModelReport): [string, string][] {
@@ -17,8 +23,14 @@ export function totalsLines(r: ModelReport): [string, string][] {
     ['FLOPs', `${grouped(t.flops)} (${si(t.flops)}; 2 x MACs + element-wise)`],
     ['Activations', `${mib(t.activations.sumBytes)} in all, peak ${mib(t.activations.peakBytes)} at ${t.activations.peakAt}`],
     ['Depth', `${t.depth} layers with weights, ${t.layers} layers in all`],
+    ['Receptive field', fieldLine(t.receptiveField)],
+    ['Bottlenecks', savingsSentence(r.model.name, r.savings)],
     ['Engine', `${r.engine.analysis} (${r.engine.note})`],
   ];
+  if (r.misalignedMerges.length > 0) {
+    const first = r.misalignedMerges[0];
+    lines.push(['Misaligned', `${r.misalignedMerges.length} merge(s), first ${first.layer}: ${first.reason}`]);
+  }
   if (!r.complete) {
     const missing = r.unsupported.map((u) => `${u.className} x${u.layers.length}`).join(', ');
     lines.push(['Incomplete', `no cost for ${missing}: totals are lower bounds`]);

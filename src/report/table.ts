@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import type { ModelReport } from '../analysis/types.js';
 import { foldRows, type Row } from './fold.js';
 import { totalsLines } from './summary.js';
-import { grouped, shapeText, si } from './units.js';
+import { fieldText, grouped, shapeText, si } from './units.js';
 
 export interface TableOptions {
   /** Fold rows by block path to this depth. */
@@ -27,6 +27,7 @@ function rowCells(row: Row, totalMacs: number, c: InstanceType<typeof Chalk>): s
     '  '.repeat(row.level) + row.name,
     row.kind.includes('unsupported') ? c.yellow(row.kind) : c.dim(row.kind),
     shapeText(row.outputShape),
+    fieldText(row.receptiveField),
     row.params ? grouped(row.params) : c.dim('0'),
     row.macs ? si(row.macs) : c.dim('0'),
     row.flops ? si(row.flops) : c.dim('0'),
@@ -38,14 +39,14 @@ function rowCells(row: Row, totalMacs: number, c: InstanceType<typeof Chalk>): s
 export function renderTable(r: ModelReport, opts: TableOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const table = new Table({
-    head: ['Layer', 'Type', 'Output', 'Params', 'MACs', 'FLOPs', 'Share of MACs'].map((h) => c.bold(h)),
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+    head: ['Layer', 'Type', 'Output', 'RF', 'Params', 'MACs', 'FLOPs', 'Share of MACs'].map((h) => c.bold(h)),
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: { head: [], border: [], compact: true },
   });
   for (const row of foldRows(r, opts.depth)) table.push(rowCells(row, r.totals.macs, c));
   const totals = totalsLines(r).map(([k, v]) => {
     const label = c.bold(k.padEnd(16));
-    return k === 'Incomplete' ? c.yellow(`${label}${v}`) : `${label}${v}`;
+    return k === 'Incomplete' || k === 'Misaligned' ? c.yellow(`${label}${v}`) : `${label}${v}`;
   });
   return `${table.toString()}\n\n${totals.join('\n')}\n`;
 }

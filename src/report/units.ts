@@ -25,3 +25,15 @@ export function shapeText(shape: (number | null)[] | (number | null)[][]): strin
   const one = (s: (number | null)[]) => s.slice(1).map((d) => (d == null ? '?' : d)).join('x') || 'scalar';
   return Array.isArray(shape[0]) ? (shape as (number | null)[][]).map(one).join(', ') : one(shape as (number | null)[]);
 }
+
+/** One number per axis, or "AxB" when the axes differ: [7, 7] -> "7", [1, 7] -> "1x7". */
+export const perAxis = (v: number[]): string => (v.every((x) => x === v[0]) ? String(v[0]) : v.join('x'));
+
+/** A receptive field in a cell: its size, "all" once global, "?" when unknown. */
+export function fieldText(rf: { size: number[]; global?: boolean } | null): string {
+  if (!rf) return '?';
+  return rf.global ? 'all' : perAxis(rf.size);
+}
+
+/** "3.86 GMACs"-style, in units of 1e9 with three significant digits. */
+export const gmacs = (macs: number): string => `${Number((macs / 1e9).toPrecision(3))} GMACs`;

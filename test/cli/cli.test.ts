@@ -251,9 +251,9 @@ describe('dnarch summarize in each text format', () => {
     expect(out).not.toMatch(ANSI);
     expect(out.trimEnd().split('\n')).toHaveLength(RESNET50.layers + 1);
     const rows = parseCsv(out);
-    expect(rows[0].join(',')).toBe('name,type,output_shape,layers,params,macs,flops,activation_bytes');
+    expect(rows[0].join(',')).toBe('name,type,output_shape,layers,params,macs,flops,activation_bytes,rf_size,rf_stride,rf_padding');
     expect(rows).toHaveLength(RESNET50.layers + 1);
-    for (const row of rows) expect(row).toHaveLength(8);
+    for (const row of rows) expect(row).toHaveLength(11);
     const data = rows.slice(1);
     for (const row of data) for (const i of [3, 4, 5, 6, 7]) expect(row[i], row.join(',')).toMatch(/^\d+$/);
     expect(sum(data.map((r) => Number(r[4])))).toBe(RESNET50.total);
@@ -466,7 +466,7 @@ describe('summarize --out', () => {
     const file = join(dir, 'r.csv');
     expect(ok(['summarize', 'mobilenet', '--format', 'json', '--out', file])).toBe('');
     expect(ok(['summarize', 'mobilenet', '--format', 'csv', '--out', file])).toBe('');
-    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('name,type,output_shape,layers,params,macs,flops,activation_bytes');
+    expect(readFileSync(file, 'utf8').split('\n')[0]).toBe('name,type,output_shape,layers,params,macs,flops,activation_bytes,rf_size,rf_stride,rf_padding');
     expect(readdirSync(dir)).toEqual(['r.csv']);
   });
 

@@ -71,17 +71,18 @@ describe('text formats', () => {
   it('csv quotes per RFC 4180 and has one row per layer', () => {
     const csv = renderCsv(r);
     const lines = csv.trimEnd().split('\n');
-    expect(lines[0]).toBe('name,type,output_shape,layers,params,macs,flops,activation_bytes');
+    expect(lines[0]).toBe('name,type,output_shape,layers,params,macs,flops,activation_bytes,rf_size,rf_stride,rf_padding');
     expect(lines).toHaveLength(5);
-    expect(lines[2]).toBe('a1,Conv2D,4x4x3,1,6,96,192,192');
+    // a1 is a 1x1 conv on the input: receptive field 1, stride 1, padding 0.
+    expect(lines[2]).toBe('a1,Conv2D,4x4x3,1,6,96,192,192,1,1,0');
     expect(renderCsv({ ...r, layers: [{ ...r.layers[0], name: 'x,"y"' }] }).split('\n')[1]).toMatch(/^"x,""y""",/);
   });
 
   it('markdown escapes pipes and has a table per section', () => {
     const md = renderMarkdown({ ...r, model: { ...r.model, name: 'a|b' } });
     expect(md.startsWith('## a\\|b\n')).toBe(true);
-    expect(md).toContain('| Layer | Type | Output | Params | MACs | FLOPs | Activation bytes |');
-    expect(md).toContain('| a1 | Conv2D | 4x4x3 | 6 | 96 | 192 | 192 |');
+    expect(md).toContain('| Layer | Type | Output | RF | Params | MACs | FLOPs | Activation bytes |');
+    expect(md).toContain('| a1 | Conv2D | 4x4x3 | 1 | 6 | 96 | 192 | 192 |');
   });
 
   it('the table has no colour codes when colour is off', () => {

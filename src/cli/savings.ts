@@ -1,0 +1,44 @@
+import { Option, type Command } from 'commander';
+import type { ModelReport } from '../analysis/types.js';
+import { renderJson } from '../report/json.js';
+import { renderSavingsCsv, renderSavingsMarkdown, renderSavingsTable } from '../report/savings.js';
+import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { checkOutDir, emit } from './output.js';
+import { showProgress, useColor, withStatus } from './terminal.js';
+
+type SavingsFormat = 'table' | 'json' | 'markdown' | 'csv';
+
+interface SavingsFlags extends ModelFlags {
+  format: SavingsFormat;
+  out?: string;
+}
+
+function render(r: ModelReport, format: SavingsFormat, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return renderJson({ schemaVersion: r.schemaVersion, model: r.model, savings: r.savings });
+    case 'markdown':
+      return renderSavingsMarkdown(r);
+    case 'csv':
+      return renderSavingsCsv(r);
+    case 'table':
+      return renderSavingsTable(r, { color });
+  }
+}
+
+export function savingsCommand(program: Command): void {
+  const cmd = program
+    .command('savings')
+    .description('bottleneck sites (1x1 reductions, bottlenecks, depthwise-separable and factorized convolutions) and what they save')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model.json')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown', 'csv']).default('table'))
+    .option('--out <file>', 'write to a file (atomically) instead of stdout');
+  addModelOptions(cmd).action(async (name: string, f: SavingsFlags) => {
+    await checkOutDir(f.out);
+    const report = await withStatus(showProgress(f.format), `building and analysing ${name}`, async () => {
+      const { analyze } = await import('../api.js');
+      return analyze(name, modelOptions(f));
+    });
+    await emit(render(report, f.format, useColor() && !f.out), f.out);
+  });
+}
