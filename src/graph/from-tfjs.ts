@@ -42,8 +42,9 @@ function nodeOf(layer: TfLayer, block: string[]): LayerNode {
 export function graphFromTfjs(model: LayersModel, blocks?: Map<string, string[]>): LayerGraph {
   return {
     name: model.name,
-    inputs: model.inputLayers.map((l) => l.name),
-    outputs: model.outputLayers.map((l) => l.name),
+    // From the tensors, not inputLayers/outputLayers: a tfjs Sequential keeps those empty.
+    inputs: model.inputs.map((t) => t.sourceLayer.name),
+    outputs: model.outputs.map((t) => t.sourceLayer.name),
     nodes: model.layers.map((l) => nodeOf(l, blocks?.get(l.name) ?? [])),
   };
 }
