@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
+import { compareCommand } from './compare.js';
 import { enginesCommand } from './engines.js';
 import { listCommand } from './list.js';
 import { savingsCommand } from './savings.js';
@@ -28,6 +29,7 @@ function program(): Command {
     .exitOverride();
   listCommand(p);
   summarizeCommand(p);
+  compareCommand(p);
   savingsCommand(p);
   enginesCommand(p);
   for (const c of p.commands) c.exitOverride();

@@ -1,0 +1,40 @@
+import { Option, type Command } from 'commander';
+import type { ModelReport } from '../analysis/types.js';
+import { COMPARE_FORMATS, type CompareFormat } from '../report/compare.js';
+import { checkOutDir, emit } from './output.js';
+import { showProgress, useColor, withStatus } from './terminal.js';
+
+interface CompareFlags {
+  format: CompareFormat;
+  out?: string;
+}
+
+export function compareCommand(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .description('models side by side: size, compute, memory, receptive field and bottleneck savings, with a reading')
+    .argument('<models...>', 'two or more zoo model names (see `dnarch list`) or paths to a model.json')
+    .addOption(new Option('--format <fmt>', 'output format').choices(COMPARE_FORMATS).default('table'))
+    .option('--out <file>', 'write to a file (atomically) instead of stdout');
+  cmd.action(async (names: string[], f: CompareFlags) => {
+    // Commander enforces one model; a comparison needs two. Its error() prints "dnarch: ..." and the help hint.
+    if (names.length < 2) cmd.error(`error: compare needs at least two models, e.g. \`dnarch compare inception xception\``);
+    await checkOutDir(f.out);
+    // Loaded here, not at start-up: `dnarch --help` must not pay for TensorFlow.
+    const [{ analyze, zooEntry }, { looksLikePath }, { compareReports }, { renderComparison }] = await Promise.all([
+      import('../api.js'),
+      import('../load/model-file.js'),
+      import('../analysis/compare.js'),
+      import('../report/compare.js'),
+    ]);
+    // Every name is checked before the first (slow) build, so a typo in the last one fails at once.
+    const labels = names.map((n) => (looksLikePath(n) ? n : zooEntry(n).name));
+    const reports: ModelReport[] = [];
+    for (const [i, name] of names.entries()) {
+      const label = `building and analysing ${labels[i]} (${i + 1}/${names.length})`;
+      reports.push(await withStatus(showProgress(f.format), label, () => analyze(name)));
+    }
+    const comparison = compareReports(reports, labels);
+    await emit(renderComparison(comparison, f.format, { color: useColor() && !f.out }), f.out);
+  });
+}
