@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import type { ModelReport } from '../analysis/types.js';
 import { COMPARE_FORMATS, type CompareFormat } from '../report/compare.js';
 import { checkOutDir, emit } from './output.js';
-import { showProgress, useColor, withStatus } from './terminal.js';
+import { analyzeForCli } from './analyze-model.js';
+import { useColor } from './terminal.js';
 
 interface CompareFlags {
   format: CompareFormat;
@@ -21,7 +22,7 @@ export function compareCommand(program: Command): void {
     if (names.length < 2) cmd.error(`error: compare needs at least two models, e.g. \`dnarch compare inception xception\``);
     await checkOutDir(f.out);
     // Loaded here, not at start-up: `dnarch --help` must not pay for TensorFlow.
-    const [{ analyze, zooEntry }, { looksLikePath }, { compareReports }, { renderComparison }] = await Promise.all([
+    const [{ zooEntry }, { looksLikePath }, { compareReports }, { renderComparison }] = await Promise.all([
       import('../api.js'),
       import('../load/model-file.js'),
       import('../analysis/compare.js'),
@@ -31,8 +32,7 @@ export function compareCommand(program: Command): void {
     const labels = names.map((n) => (looksLikePath(n) ? n : zooEntry(n).name));
     const reports: ModelReport[] = [];
     for (const [i, name] of names.entries()) {
-      const label = `building and analysing ${labels[i]} (${i + 1}/${names.length})`;
-      reports.push(await withStatus(showProgress(f.format), label, () => analyze(name)));
+      reports.push(await analyzeForCli(name, f.format, {}, `${labels[i]} (${i + 1}/${names.length})`));
     }
     const comparison = compareReports(reports, labels);
     await emit(renderComparison(comparison, f.format, { color: useColor() && !f.out }), f.out);

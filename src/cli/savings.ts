@@ -4,7 +4,8 @@ import { renderJson } from '../report/json.js';
 import { renderSavingsCsv, renderSavingsMarkdown, renderSavingsTable } from '../report/savings.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
-import { showProgress, useColor, withStatus } from './terminal.js';
+import { analyzeForCli } from './analyze-model.js';
+import { useColor } from './terminal.js';
 
 type SavingsFormat = 'table' | 'json' | 'markdown' | 'csv';
 
@@ -35,10 +36,7 @@ export function savingsCommand(program: Command): void {
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
   addModelOptions(cmd).action(async (name: string, f: SavingsFlags) => {
     await checkOutDir(f.out);
-    const report = await withStatus(showProgress(f.format), `building and analysing ${name}`, async () => {
-      const { analyze } = await import('../api.js');
-      return analyze(name, modelOptions(f));
-    });
+    const report = await analyzeForCli(name, f.format, modelOptions(f));
     await emit(render(report, f.format, useColor() && !f.out), f.out);
   });
 }

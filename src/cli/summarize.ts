@@ -5,7 +5,8 @@ import { FORMATS, renderReport, type Format } from '../report/render.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { parsePositiveInt } from './parse.js';
-import { showProgress, useColor, withStatus } from './terminal.js';
+import { analyzeForCli } from './analyze-model.js';
+import { useColor } from './terminal.js';
 
 interface SummarizeFlags extends ModelFlags {
   format: Format;
@@ -26,11 +27,7 @@ export function summarizeCommand(program: Command): void {
     .option('--strict', 'exit 1 when a layer class has no cost handler');
   addModelOptions(cmd).action(async (name: string, f: SummarizeFlags) => {
     await checkOutDir(f.out);
-    const report = await withStatus(showProgress(f.format), `building and analysing ${name}`, async () => {
-      // Loaded here, not at start-up: `dnarch --help` must not pay for TensorFlow.
-      const { analyze } = await import('../api.js');
-      return analyze(name, modelOptions(f));
-    });
+    const report = await analyzeForCli(name, f.format, modelOptions(f));
     await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
     if (f.strict) strictCheck(report);
   });
