@@ -32,7 +32,7 @@ export function resolveOptions(entry: ZooEntry, o: ModelOptions = {}): BuildOpti
       `--input-size ${h}x${w} is too small for ${entry.name}: it needs at least ${entry.minInputSize}x${entry.minInputSize}`,
     );
   }
-  const classes = positiveInt(o.classes ?? 1000, '--classes', MAX_CLASSES);
+  const classes = positiveInt(o.classes ?? entry.defaultClasses ?? 1000, '--classes', MAX_CLASSES);
   if (o.alpha !== undefined && !entry.acceptsAlpha) {
     throw new DnarchError('BAD_OPTION', `--alpha applies to MobileNet only, not to ${entry.name}`);
   }

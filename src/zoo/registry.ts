@@ -14,6 +14,8 @@ export interface ZooEntry {
   defaultInputSize: number;
   /** Smallest input Keras accepts for this model. */
   minInputSize: number;
+  /** Classes of the classifier by default: 1000 (ImageNet) unless said otherwise (CIFAR: 10). */
+  defaultClasses?: number;
   acceptsAlpha: boolean;
   /**
    * Params and MACs at the default options, so that `dnarch list` needs no TensorFlow.
