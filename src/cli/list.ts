@@ -37,7 +37,7 @@ function table(color: boolean): string {
   for (const r of rows()) {
     t.push([c.cyan(r.name), r.aliases.join(', '), r.family, r.year, r.inputSize, si(r.params), si(r.macs), shortPaper(r.paper)]);
   }
-  return `${t.toString()}\nParams and MACs at the default input, 1000 classes, with the classifier (MACs as defined in the README).\n`;
+  return `${t.toString()}\nParams and MACs at each model's default input size and classes, with the classifier (MACs as defined in the README).\n`;
 }
 
 function markdown(): string {
