@@ -16,8 +16,8 @@ import type { LayerReport, ModuleSavings, Savings, SavingsSite, SiteCost, SiteKi
  *        site := [R] S [E]
  *    S, the spatial step: a SeparableConv2D; a DepthwiseConv2D then a 1x1 Conv2D; a 1xn
  *    and an nx1 Conv2D (either order); or one Conv2D with a kernel above 1 on some axis.
- *    R: a 1x1 Conv2D before S that narrows (fewer output than input channels, or fewer
- *    than E's output: ResNet's first block, 64 -> 64 -> 64 -> 256, narrows in the middle).
+ *    R: a 1x1 Conv2D before S that narrows (fewer output than input channels), or keeps
+ *    the width where E widens after it (ResNet's first block, 64 -> 64 -> 64 -> 256).
  *    E: a 1x1 Conv2D right after S that widens, taken only together with R (ResNet's
  *    1x1-3x3-1x1). A single plain convolution is no site; a SeparableConv2D is.
  * 3. The counterfactual is one convolution with S's kernel (n x n for a factorised pair,
@@ -76,6 +76,24 @@ function consumersOf(graph: LayerGraph): Map<string, string[]> {
   return consumers;
 }
 
+const GLOBAL_POOLS = new Set(['GlobalAveragePooling2D', 'GlobalMaxPooling2D']);
+
+/**
+ * A squeeze-and-excite gate (EfficientNet, MobileNetV3): the map feeds a global pooling
+ * (the squeeze) and a Multiply by the 1x1 gate computed from it (the excite). The gate
+ * rescales channels and mixes nothing spatially, so a chain passes through the Multiply
+ * as it does through an activation. Returns that Multiply, or undefined.
+ */
+function seGate(from: string, consumers: (LayerNode | undefined)[]): LayerNode | undefined {
+  if (consumers.length !== 2) return undefined;
+  const mul = consumers.find((c) => c?.className === 'Multiply' && c.inbound.length === 2);
+  const squeeze = consumers.find((c) => c && GLOBAL_POOLS.has(c.className));
+  if (!mul || !squeeze) return undefined;
+  const other = mul.inbound[0] === from ? 1 : 0;
+  const gateDims = spatialDims(mul.inputShapes[other], mul.config.dataFormat);
+  return mul.inbound[1 - other] === from && gateDims.length > 0 && gateDims.every((d) => d === 1) ? mul : undefined;
+}
+
 /** Maximal linear paths of conv units, in graph order. */
 function linearPaths(graph: LayerGraph): LayerNode[][] {
   const byName = new Map(graph.nodes.map((n) => [n.name, n]));
@@ -86,15 +104,16 @@ function linearPaths(graph: LayerGraph): LayerNode[][] {
     if (!CONV_UNITS.has(node.className)) continue;
     let at = node.name;
     for (;;) {
-      const cs = consumers.get(at) ?? [];
-      const c = cs.length === 1 ? byName.get(cs[0]) : undefined;
-      if (!c || c.inbound.length !== 1) break;
+      const cs = (consumers.get(at) ?? []).map((n) => byName.get(n));
+      const gate = seGate(at, cs);
+      const c = gate ?? (cs.length === 1 ? cs[0] : undefined);
+      if (!c || (c.inbound.length !== 1 && c !== gate)) break;
       if (CONV_UNITS.has(c.className)) {
         next.set(node.name, c);
         hasPrev.add(c.name);
         break;
       }
-      if (!TRANSPARENT.has(c.className)) break;
+      if (c !== gate && !TRANSPARENT.has(c.className)) break;
       at = c.name;
     }
   }
@@ -130,7 +149,10 @@ function siteAt(path: Conv[], i: number): Chain | undefined {
   if (afterR) {
     const e = path[i + 1 + afterR.convs.length];
     const widens = isPointwiseConv(e) && e.cout > e.cin;
-    if (r.cout < r.cin || (widens && r.cout < e.cout)) {
+    // A reduction narrows, or (ResNet's first block, 64 -> 64 -> 64 -> 256) stays as wide
+    // and is the narrow middle of a bottleneck. A widening 1x1 (MobileNetV2's expansion)
+    // is the opposite of a reduction.
+    if (r.cout < r.cin || (widens && r.cout === r.cin && r.cout < e.cout)) {
       const kind: SiteKind =
         afterR.shape === 'separable' ? 'depthwise-separable'
         : afterR.shape === 'factorized' ? 'reduced-factorized'

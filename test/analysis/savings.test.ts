@@ -259,3 +259,58 @@ describe('Xception', () => {
     for (const site of s.sites) expectSeparableLaw(site);
   });
 });
+
+describe('squeeze-and-excite gates and inverted residuals', () => {
+  const dw = () => tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthwiseInitializer: 'zeros' });
+
+  it('a chain passes through an SE gate (a Multiply by a 1x1 map computed from the squeeze)', async () => {
+    const s = await handMade([16, 16, 32], (x) => {
+      const act = tfl.layers.activation({ activation: 'relu' }).apply(dw().apply(x)) as SymbolicTensor;
+      const squeeze = tfl.layers.globalAveragePooling2d({}).apply(act) as SymbolicTensor;
+      const gate = conv(32, 1, { activation: 'sigmoid' }).apply(tfl.layers.reshape({ targetShape: [1, 1, 32] }).apply(squeeze)) as SymbolicTensor;
+      const excited = tfl.layers.multiply().apply([act, gate]) as SymbolicTensor;
+      return conv(24, 1).apply(excited) as SymbolicTensor;
+    });
+    expect(countKinds(s.sites)).toEqual({ 'depthwise-separable': 1 });
+    // 3x3 depthwise on 32 channels then 1x1 to 24, at 16x16, vs one 3x3 conv 32 -> 24.
+    expect(s.sites[0].actual.macs).toBe(16 * 16 * 9 * 32 + 16 * 16 * 32 * 24);
+    expect(s.sites[0].counterfactual.macs).toBe(16 * 16 * 9 * 32 * 24);
+  });
+
+  it('a Multiply of two spatial maps is no gate: the chain ends there', async () => {
+    const s = await handMade([16, 16, 32], (x) => {
+      const act = tfl.layers.activation({ activation: 'relu' }).apply(dw().apply(x)) as SymbolicTensor;
+      const other = conv(32, 1).apply(x) as SymbolicTensor;
+      return conv(24, 1).apply(tfl.layers.multiply().apply([act, other])) as SymbolicTensor;
+    });
+    expect(s.sites).toEqual([]);
+  });
+
+  it('the widening expansion before an inverted residual stays out of the site', async () => {
+    const s = await handMade([16, 16, 16], (x) => conv(24, 1).apply(dw().apply(conv(96, 1).apply(x))) as SymbolicTensor);
+    expect(s.sites.map((site) => site.layers.length)).toEqual([2]);
+    expect(s.sites[0].input).toEqual([16, 16, 96]);
+  });
+
+  it('MobileNetV2: one depthwise + project site per block, 17 in all', async () => {
+    const s = await zoo('mobilenetv2');
+    expect(s.sites).toHaveLength(17);
+    for (const site of s.sites) {
+      expect(site.layers).toHaveLength(2);
+      expectSeparableLaw(site);
+    }
+  });
+
+  it('EfficientNetB0: every MBConv block, through its SE gate, is a depthwise-separable site', async () => {
+    const s = await zoo('efficientnetb0');
+    // B0 repeats its seven stages 1, 2, 2, 3, 3, 4, 1 times: 16 MBConv blocks.
+    expect(s.sites).toHaveLength(16);
+    for (const site of s.sites) {
+      const block = site.layers[0].replace(/_dwconv$/, '');
+      expect(site.layers).toEqual([`${block}_dwconv`, `${block}_project_conv`]);
+      const n = site.output[site.output.length - 1];
+      const k = site.kernel[0];
+      expect(site.actual.macs / site.counterfactual.macs).toBeCloseTo(1 / n + 1 / (k * k), 12);
+    }
+  });
+});
