@@ -11,7 +11,6 @@ export interface ModelOptions {
   alpha?: number;
 }
 
-const ALPHAS = [0.25, 0.5, 0.75, 1.0];
 const MAX_INPUT = 4096;
 const MAX_CLASSES = 1_000_000;
 
@@ -33,15 +32,15 @@ export function resolveOptions(entry: ZooEntry, o: ModelOptions = {}): BuildOpti
     );
   }
   const classes = positiveInt(o.classes ?? entry.defaultClasses ?? 1000, '--classes', MAX_CLASSES);
-  if (o.alpha !== undefined && !entry.acceptsAlpha) {
-    throw new DnarchError('BAD_OPTION', `--alpha applies to MobileNet only, not to ${entry.name}`);
+  if (o.alpha !== undefined && !entry.alphas) {
+    throw new DnarchError('BAD_OPTION', `--alpha applies to the MobileNets only, not to ${entry.name}`);
   }
   if (o.pooling !== undefined && o.includeTop !== false) {
     throw new DnarchError('BAD_OPTION', '--pooling applies only with --no-top (the classifier has its own pooling)');
   }
   const alpha = o.alpha ?? 1.0;
-  if (entry.acceptsAlpha && !ALPHAS.includes(alpha)) {
-    throw new DnarchError('BAD_OPTION', `--alpha must be one of ${ALPHAS.join(', ')} (as in Keras), got ${alpha}`);
+  if (entry.alphas && !entry.alphas.includes(alpha)) {
+    throw new DnarchError('BAD_OPTION', `--alpha for ${entry.name} must be one of ${entry.alphas.join(', ')} (as in Keras), got ${alpha}`);
   }
   return { inputSize: [h, w], classes, includeTop: o.includeTop ?? true, pooling: o.pooling ?? 'none', alpha };
 }

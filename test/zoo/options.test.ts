@@ -36,8 +36,8 @@ describe('build options', () => {
     badOption(() => resolveOptions(zooEntry('resnet50'), { inputSize: 0 }), /--input-size must be a whole number/);
     badOption(() => resolveOptions(zooEntry('resnet50'), { inputSize: 100000 }), /--input-size must be a whole number from 1 to 4096/);
     badOption(() => resolveOptions(zooEntry('resnet50'), { classes: 0 }), /--classes/);
-    badOption(() => resolveOptions(zooEntry('resnet50'), { alpha: 0.5 }), /--alpha applies to MobileNet only/);
-    badOption(() => resolveOptions(zooEntry('mobilenet'), { alpha: 0.3 }), /--alpha must be one of 0.25, 0.5, 0.75, 1/);
+    badOption(() => resolveOptions(zooEntry('resnet50'), { alpha: 0.5 }), /--alpha applies to the MobileNets only/);
+    badOption(() => resolveOptions(zooEntry('mobilenet'), { alpha: 0.3 }), /--alpha for mobilenet must be one of 0.25, 0.5, 0.75, 1/);
     badOption(() => resolveOptions(zooEntry('vgg16'), { pooling: 'avg' }), /--pooling applies only with --no-top/);
   });
 });
