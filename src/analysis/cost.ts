@@ -95,6 +95,23 @@ const pool = (kind: 'max' | 'avg', rank: number): CostHandler => (n) => {
   return { macs: 0, flops: (kind === 'max' ? window - 1 : window) * outElems(n) };
 };
 
+/**
+ * Keras 3's AdaptiveAveragePooling2D (torchvision's AlexNet): as for AveragePooling2D each
+ * output costs its window's size; bin i of o over n spans [floor(i n / o), ceil((i + 1) n / o)).
+ */
+const adaptiveAvgPool: CostHandler = (n) => {
+  const format = cfg(n, 'dataFormat');
+  const first = format === 'channelsFirst' ? 2 : 1;
+  const binSum = (axis: number): number => {
+    const [size, out] = [n.inputShapes[0]?.[axis] ?? NaN, n.outputShapes[0]?.[axis] ?? NaN];
+    if (!Number.isFinite(size * out)) return NaN;
+    let sum = 0;
+    for (let i = 0; i < out; i++) sum += Math.ceil(((i + 1) * size) / out) - Math.floor((i * size) / out);
+    return sum;
+  };
+  return { macs: 0, flops: binSum(first) * binSum(first + 1) * channels(n.outputShapes[0], format) };
+};
+
 /** Global pooling reads every input element once. */
 const globalPool: CostHandler = (n) => ({ macs: 0, flops: inElems(n) });
 
@@ -140,6 +157,7 @@ export const COST_HANDLERS: Readonly<Record<string, CostHandler>> = {
   Minimum: merge(0),
   Average: merge(1),
   Concatenate: zero,
+  CustomScaleLayer: elementwise(2), // Inception-ResNet's x + residual * scale: a multiply and an add
 
   MaxPooling1D: pool('max', 1),
   MaxPooling2D: pool('max', 2),
@@ -153,6 +171,9 @@ export const COST_HANDLERS: Readonly<Record<string, CostHandler>> = {
   GlobalMaxPooling1D: globalPool,
   GlobalMaxPooling2D: globalPool,
   GlobalMaxPooling3D: globalPool,
+  AdaptiveAveragePooling2D: adaptiveAvgPool,
+  // AlexNet 2012's LRN: per element, 2r + 1 squares summed, then scale, offset, power, divide.
+  LocalResponseNormalization: (n) => elementwise(2 * (2 * Number(cfg(n, 'depthRadius')) + 1) + 3)(n),
 
   InputLayer: zero,
   Flatten: zero,

@@ -20,7 +20,9 @@ export interface FieldAnalysis {
 type Field = ReceptiveField | null;
 
 /** Element-wise merges: every output position reads the same position of each input. */
-const MERGES = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate']);
+const MERGES = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate',
+  'CustomScaleLayer', // Inception-ResNet's shortcut + scale x residual
+]);
 
 /** Layers after which every output sees the whole input. */
 const GLOBAL = new Set([
