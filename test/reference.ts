@@ -13,7 +13,23 @@ export interface KerasReference {
 }
 
 const file = fileURLToPath(new URL('../../shared/reference/keras-applications.json', import.meta.url));
-const data = JSON.parse(readFileSync(file, 'utf8')) as { keras: KerasReference[] };
+/** The non-Keras architectures (AlexNet, GoogLeNet, CIFAR ResNets): what the papers and torchvision publish. */
+export interface OtherReference {
+  name: string;
+  params: { total?: number; approx?: number; computed?: number };
+  gmacs?: number;
+}
+
+const data = JSON.parse(readFileSync(file, 'utf8')) as { keras: KerasReference[]; others: OtherReference[] };
+
+/** Every Keras application the reference file lists. */
+export const KERAS_NAMES: readonly string[] = data.keras.map((r) => r.name);
+
+export function otherReference(name: string): OtherReference {
+  const ref = data.others.find((r) => r.name === name);
+  if (!ref) throw new Error(`no reference figures for ${name} in ${file}`);
+  return ref;
+}
 
 export function kerasReference(name: string): KerasReference {
   const ref = data.keras.find((r) => r.name === name);

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, buildModel } from '../../src/api.js';
-import { kerasReference } from '../reference.js';
+import { findModel } from '../../src/zoo/registry.js';
+import { KERAS_NAMES, kerasReference, otherReference } from '../reference.js';
 
-const SEED_ZOO = ['vgg16', 'vgg19', 'resnet50', 'resnet101', 'resnet152', 'inceptionv3', 'xception', 'mobilenet'];
+it('the zoo has every Keras application of the reference file', () => {
+  expect(KERAS_NAMES.filter((name) => !findModel(name))).toEqual([]);
+});
 
-describe.each(SEED_ZOO)('%s equals Keras applications (include_top, 1000 classes, weights=None)', (name) => {
+describe.each(KERAS_NAMES)('%s equals Keras applications (include_top, 1000 classes, weights=None)', (name) => {
   const ref = kerasReference(name);
 
   it('has the published parameter counts, layer count and depth, and MACs within 0.5%', async () => {
@@ -21,6 +24,39 @@ describe.each(SEED_ZOO)('%s equals Keras applications (include_top, 1000 classes
     const built = await buildModel(name, { includeTop: false });
     expect(built.model.layers.length).toBe(ref.layers.noTop);
     built.model.dispose();
+  });
+});
+
+describe('torchvision architectures equal torchvision\'s published figures (keras-applications.json, others)', () => {
+  it('alexnet: 61,100,840 parameters, 0.714 GMACs at 224', async () => {
+    const ref = otherReference('alexnet');
+    const r = await analyze('alexnet');
+    expect(r.totals.params.total).toBe(ref.params.total);
+    expect(Math.abs(r.totals.macs / (ref.gmacs! * 1e9) - 1)).toBeLessThan(0.005);
+  });
+
+  it('googlenet: 6,624,904 learnable parameters (torchvision keeps BN statistics as buffers), 1.50 GMACs', async () => {
+    const ref = otherReference('googlenet');
+    const r = await analyze('googlenet');
+    expect(r.totals.params.trainable).toBe(ref.params.total);
+    expect(Math.abs(r.totals.macs / (ref.gmacs! * 1e9) - 1)).toBeLessThan(0.005);
+  });
+});
+
+describe('CIFAR ResNets against the papers (He et al. 2015 Table 6; 2016 Identity Mappings)', () => {
+  // Learnable parameters (conv kernels without bias, BN gamma and beta, the classifier), the
+  // count the papers round; BN moving statistics are non-trainable on top, as Keras counts them.
+  it.each([
+    ['resnet110', 1_727_962],
+    ['resnet1202', 19_421_274],
+    ['resnet1001', 10_327_706],
+  ] as const)('%s has %i learnable parameters, within 3%% of the paper', async (name, exact) => {
+    const ref = otherReference(name);
+    const r = await analyze(name);
+    expect(r.totals.params.trainable).toBe(exact);
+    if (ref.params.computed !== undefined) expect(exact).toBe(ref.params.computed);
+    expect(Math.abs(exact / ref.params.approx! - 1)).toBeLessThan(0.03);
+    expect(r.model.inputShapes).toEqual([[null, 32, 32, 3]]);
   });
 });
 
