@@ -3,7 +3,7 @@ import { analyzeGraph } from './analysis/analyze.js';
 import type { ModelReport } from './analysis/types.js';
 import { ensureAnalysisBackend } from './engines/analysis-backend.js';
 import { DnarchError } from './errors.js';
-import { graphFromTfjs } from './graph/from-tfjs.js';
+import { graphFromSymbolic, graphFromTfjs } from './graph/from-tfjs.js';
 import { loadModelFile, looksLikePath } from './load/model-file.js';
 import type { LayerGraph } from './graph/types.js';
 import { resolveOptions, type ModelOptions } from './zoo/options.js';
@@ -25,13 +25,17 @@ export interface ZooModel extends BuiltModel {
   options: BuildOptions;
 }
 
-/** Builds a zoo architecture in tfjs with zero-initialised kernels. */
+/**
+ * Builds a zoo architecture in tfjs with zero-initialised kernels. Its `model` (a tfjs
+ * LayersModel) is built on first access; `dispose()` frees the weights either way.
+ */
 export async function buildModel(name: string, options: ModelOptions = {}): Promise<ZooModel> {
   const entry = zooEntry(name);
   const resolved = resolveOptions(entry, options);
   const [builder] = await Promise.all([entry.load(), ensureAnalysisBackend()]);
   try {
-    return { ...builder(resolved), entry, options: resolved };
+    // Not a spread: `model` is a getter on the built object's prototype.
+    return Object.assign(builder(resolved), { entry, options: resolved });
   } catch (e) {
     // tfjs allocates each weight as one typed array; past ~2^32 elements V8 refuses.
     if (e instanceof RangeError) {
@@ -42,10 +46,17 @@ export async function buildModel(name: string, options: ModelOptions = {}): Prom
   }
 }
 
+/** The LayerGraph of a built zoo model, in linear time: no tfjs LayersModel is built. */
+const graphOf = (built: BuiltModel): LayerGraph => graphFromSymbolic(built.inputs, built.outputs, built.name, built.blocks);
+
 /** The plain LayerGraph of a zoo model. */
 export async function zooGraph(name: string, options: ModelOptions = {}): Promise<LayerGraph> {
   const built = await buildModel(name, options);
-  return graphFromTfjs(built.model, built.blocks);
+  try {
+    return graphOf(built);
+  } finally {
+    built.dispose();
+  }
 }
 
 /** Options that shape a zoo architecture; a model file brings its own shape. */
@@ -70,11 +81,9 @@ export async function analyze(model: string | LayersModel, options: ModelOptions
     return report;
   }
   const built = await buildModel(model, options);
-  const report = analyzeGraph(graphFromTfjs(built.model, built.blocks), {
-    source: 'zoo',
-    family: built.entry.family,
-    options: { ...built.options },
-  });
-  built.model.dispose();
-  return report;
+  try {
+    return analyzeGraph(graphOf(built), { source: 'zoo', family: built.entry.family, options: { ...built.options } });
+  } finally {
+    built.dispose();
+  }
 }

@@ -3,7 +3,8 @@ export { analyze, buildModel, zooEntry, zooGraph, type ZooModel } from './api.js
 export { analyzeGraph } from './analysis/analyze.js';
 export { COST_HANDLERS, type CostHandler, type LayerCost } from './analysis/cost.js';
 export type { LayerReport, ModelReport, ParamCount, Totals } from './analysis/types.js';
-export { graphFromTfjs } from './graph/from-tfjs.js';
+export { graphFromSymbolic, graphFromTfjs } from './graph/from-tfjs.js';
+export { layerOrder } from './graph/layer-order.js';
 export type { LayerGraph, LayerNode, Shape, WeightInfo } from './graph/types.js';
 export { DnarchError, type ErrorCode } from './errors.js';
 export { ZOO, type ZooEntry } from './zoo/registry.js';

@@ -1,4 +1,5 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { layerOrder } from './layer-order.js';
 import type { LayerGraph, LayerNode, Shape, WeightInfo } from './types.js';
 
 type TfLayer = LayersModel['layers'][number];
@@ -35,16 +36,40 @@ function nodeOf(layer: TfLayer, block: string[]): LayerNode {
   };
 }
 
+function toGraph(
+  name: string,
+  inputs: SymbolicTensor[],
+  outputs: SymbolicTensor[],
+  layers: TfLayer[],
+  blocks?: Map<string, string[]>,
+): LayerGraph {
+  return {
+    name,
+    // From the tensors, not inputLayers/outputLayers: a tfjs Sequential keeps those empty.
+    inputs: inputs.map((t) => t.sourceLayer.name),
+    outputs: outputs.map((t) => t.sourceLayer.name),
+    nodes: layers.map((l) => nodeOf(l, blocks?.get(l.name) ?? [])),
+  };
+}
+
 /**
  * Walks a built tfjs LayersModel into a plain LayerGraph. `model.layers` is already in
  * topological order (tfjs sorts a functional model's layers by depth, as Keras does).
  */
 export function graphFromTfjs(model: LayersModel, blocks?: Map<string, string[]>): LayerGraph {
-  return {
-    name: model.name,
-    // From the tensors, not inputLayers/outputLayers: a tfjs Sequential keeps those empty.
-    inputs: model.inputs.map((t) => t.sourceLayer.name),
-    outputs: model.outputs.map((t) => t.sourceLayer.name),
-    nodes: model.layers.map((l) => nodeOf(l, blocks?.get(l.name) ?? [])),
-  };
+  return toGraph(model.name, model.inputs, model.outputs, model.layers, blocks);
+}
+
+/**
+ * The same LayerGraph as `graphFromTfjs(tfl.model({ inputs, outputs, name }))`, from the
+ * symbolic tensors of layers already applied, without building the LayersModel: tfjs'
+ * model constructor is quadratic in the layer count, this is linear (see layer-order.ts).
+ */
+export function graphFromSymbolic(
+  inputs: SymbolicTensor[],
+  outputs: SymbolicTensor[],
+  name: string,
+  blocks?: Map<string, string[]>,
+): LayerGraph {
+  return toGraph(name, inputs, outputs, layerOrder(inputs, outputs), blocks);
 }

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { layerOrder } from '../graph/layer-order.js';
 import type { BuiltModel, Pooling } from './types.js';
 
 /** tfjs' Layer base class (not re-exported by name from the package root). */
@@ -89,7 +90,34 @@ export class ZooBuilder {
     return this.dense({ units: classes, activation: 'softmax', name: 'predictions' }, x);
   }
 
+  /** The model, without building the LayersModel yet (see BuiltModel). */
   finish(inputs: SymbolicTensor, outputs: SymbolicTensor, name: string): BuiltModel {
-    return { model: tfl.model({ inputs, outputs, name }), blocks: this.blocks };
+    return new LazyModel(name, [inputs], [outputs], this.blocks);
+  }
+}
+
+/** `model` is a prototype getter: spreading a LazyModel (`{ ...built }`) would lose it. */
+class LazyModel implements BuiltModel {
+  private built?: LayersModel;
+  private disposed = false;
+
+  constructor(
+    readonly name: string,
+    readonly inputs: SymbolicTensor[],
+    readonly outputs: SymbolicTensor[],
+    readonly blocks: Map<string, string[]>,
+  ) {}
+
+  get model(): LayersModel {
+    if (this.disposed && !this.built) throw new Error(`model "${this.name}" was disposed before its LayersModel was built`);
+    return (this.built ??= tfl.model({ inputs: this.inputs, outputs: this.outputs, name: this.name }));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.built) this.built.dispose();
+    // The same layers model.dispose() would release: those between inputs and outputs.
+    else for (const layer of layerOrder(this.inputs, this.outputs)) layer.dispose();
   }
 }

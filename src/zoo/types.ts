@@ -1,4 +1,4 @@
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 
 export type Pooling = 'avg' | 'max' | 'none';
 
@@ -14,11 +14,26 @@ export interface BuildOptions {
   alpha: number;
 }
 
-/** What a builder returns: the tfjs model plus the block path of every layer, for folding. */
+/**
+ * What a builder returns: the applied layers, reachable from the symbolic input and output
+ * tensors, plus the block path of every layer, for folding. The tfjs LayersModel is built
+ * on demand, since tfjs' model constructor takes time quadratic in the layer count and
+ * analysis does not need it (src/graph/from-tfjs.ts: graphFromSymbolic).
+ */
 export interface BuiltModel {
-  model: LayersModel;
+  /** The model's name, as the LayersModel gets it. */
+  readonly name: string;
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  /** The tfjs LayersModel (`tfl.model()`), built on first access, then the same object. */
+  readonly model: LayersModel;
   /** layer name -> hierarchical block path, outermost first (e.g. ['conv2', 'conv2_block1']). */
-  blocks: Map<string, string[]>;
+  readonly blocks: Map<string, string[]>;
+  /**
+   * Frees the layers' weight tensors: through `model.dispose()` if the LayersModel was
+   * built, else layer by layer. The layers are unusable afterwards.
+   */
+  dispose(): void;
 }
 
 export type Builder = (opts: BuildOptions) => BuiltModel;
