@@ -1,11 +1,29 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { layerOrder } from '../graph/layer-order.js';
-import type { BuiltModel, Pooling } from './types.js';
+import type { BuildOptions, BuiltModel, Pooling } from './types.js';
 
 /** tfjs' Layer base class (not re-exported by name from the package root). */
 type Layer = ReturnType<typeof tfl.layers.conv3dTranspose>;
 type Args<F extends (a: never) => unknown> = Parameters<F>[0];
+type ActivationName = Args<typeof tfl.layers.activation>['activation'];
+
+/**
+ * A family's BatchNormalization settings, the same for all its layers (Keras sets them per
+ * model, often to keep the values of the original weights). Left out: Keras' defaults,
+ * which are tfjs' (epsilon 1e-3, momentum 0.99, scale true).
+ */
+export interface BatchNormSettings {
+  epsilon?: number;
+  momentum?: number;
+  scale?: boolean;
+}
+
+/** The channel count of an NHWC tensor (its last axis). */
+export const channelsOf = (x: SymbolicTensor): number => x.shape[x.shape.length - 1] as number;
+
+/** Names of the headless `pooling` layers where a model names them ('avg_pool', 'max_pool': ResNet, DenseNet, EfficientNet). */
+export const NAMED_POOLING = { avg: 'avg_pool', max: 'max_pool' } as const;
 
 /**
  * A small functional-API helper for the zoo builders.
@@ -70,6 +88,29 @@ export class ZooBuilder {
     return this.apply(tfl.layers.dense({ kernelInitializer: 'zeros', ...args }), x);
   }
 
+  /** BatchNormalization over the channel axis (NHWC), with the family's settings. */
+  batchNorm(name: string, x: SymbolicTensor, settings: BatchNormSettings = {}): SymbolicTensor {
+    return this.apply(tfl.layers.batchNormalization({ axis: -1, ...settings, name }), x);
+  }
+
+  /** An Activation layer, Keras' `Activation(fn, name=name)`. */
+  activation(name: string, fn: ActivationName, x: SymbolicTensor): SymbolicTensor {
+    return this.apply(tfl.layers.activation({ activation: fn, name }), x);
+  }
+
+  /** Keras' ReLU(6.0): a ReLU layer (not an Activation), as the MobileNets use it. */
+  relu6(name: string, x: SymbolicTensor): SymbolicTensor {
+    return this.apply(tfl.layers.reLU({ maxValue: 6, name }), x);
+  }
+
+  /**
+   * BatchNormalization then ReLU, named `<prefix>_bn` and `<prefix>_relu`: how Keras' ResNets
+   * and DenseNets name the pair (`conv2_block1_1_bn`), and the CIFAR ResNets and GoogLeNet too.
+   */
+  bnRelu(prefix: string, x: SymbolicTensor, settings: BatchNormSettings): SymbolicTensor {
+    return this.activation(`${prefix}_relu`, 'relu', this.batchNorm(`${prefix}_bn`, x, settings));
+  }
+
   /**
    * Keras' `pooling` argument of a headless model. Keras leaves these layers unnamed (so
    * they get automatic names) except where a model names them, as ResNet does.
@@ -84,10 +125,17 @@ export class ZooBuilder {
     return x;
   }
 
-  /** The classifier ResNet, InceptionV3 and Xception share: 'avg_pool' then a softmax 'predictions'. */
-  avgPoolClassifier(classes: number, x: SymbolicTensor): SymbolicTensor {
-    x = this.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
-    return this.dense({ units: classes, activation: 'softmax', name: 'predictions' }, x);
+  /**
+   * The top ResNet, DenseNet, InceptionV3 and Xception share, in block 'top': 'avg_pool' then
+   * a softmax 'predictions', or without the classifier Keras' `pooling` (`headlessNames`:
+   * see headlessPooling).
+   */
+  avgPoolTop(opts: BuildOptions, x: SymbolicTensor, headlessNames?: { avg: string; max: string }): SymbolicTensor {
+    return this.block('top', () => {
+      if (!opts.includeTop) return this.headlessPooling(opts.pooling, x, headlessNames);
+      const pooled = this.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
+      return this.dense({ units: opts.classes, activation: 'softmax', name: 'predictions' }, pooled);
+    });
   }
 
   /** The model, without building the LayersModel yet (see BuiltModel). */

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
+import { channelsOf, NAMED_POOLING, ZooBuilder, type BatchNormSettings } from './builder.js';
+import { stack } from './resnet-units.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
 /**
@@ -24,6 +25,7 @@ import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
 /** Torch's nn.SpatialBatchNormalization default epsilon. */
 const BN_EPSILON = 1e-5;
+const BN: BatchNormSettings = { epsilon: BN_EPSILON };
 
 /** Width of the three stages: basic-block filters (2015), bottleneck widths (2016). */
 const STAGE_WIDTHS = [16, 32, 64];
@@ -34,14 +36,6 @@ const STEM_FILTERS = 16;
 /** Bottleneck expansion of the pre-activation units (16 -> 64, ...). */
 const EXPANSION = 4;
 
-function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, name }), x);
-}
-
-function relu(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.activation({ activation: 'relu', name }), x);
-}
-
 /** A bias-free convolution; 'same' padding is Torch's symmetric pad (k - 1) / 2 at stride 1. */
 function conv(b: ZooBuilder, name: string, filters: number, kernelSize: number, x: SymbolicTensor, strides = 1) {
   return b.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false, name }, x);
@@ -51,13 +45,6 @@ function conv(b: ZooBuilder, name: string, filters: number, kernelSize: number, 
 function strided3x3(b: ZooBuilder, name: string, filters: number, x: SymbolicTensor, stride: number) {
   x = b.apply(tfl.layers.zeroPadding2d({ padding: [[1, 1], [1, 1]], name: `${name}_pad` }), x);
   return b.conv2d({ filters, kernelSize: 3, strides: stride, useBias: false, name: `${name}_conv` }, x);
-}
-
-function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTensor {
-  return b.block('top', () => {
-    if (opts.includeTop) return b.avgPoolClassifier(opts.classes, x);
-    return b.headlessPooling(opts.pooling, x, { avg: 'avg_pool', max: 'max_pool' });
-  });
 }
 
 /** n in depth = per * n + 2, or an error naming the depths that exist. */
@@ -84,41 +71,29 @@ function zeroPadShortcut(b: ZooBuilder, name: string, x: SymbolicTensor, stride:
 
 /** conv-BN-ReLU-conv-BN, add the shortcut, ReLU. The stage's first block may downsample and widen. */
 function basicBlock(b: ZooBuilder, x: SymbolicTensor, name: string, filters: number, stride: number): SymbolicTensor {
-  const inWidth = x.shape[x.shape.length - 1] as number;
+  const inWidth = channelsOf(x);
   const widens = stride > 1 || inWidth !== filters;
   if (widens && inWidth * 2 !== filters) throw new Error(`option A doubles the width, not ${inWidth} -> ${filters}`);
   // Shortcut first, as Keras' ResNet blocks create it (it fixes the layer order).
   const shortcut = widens ? zeroPadShortcut(b, name, x, stride) : x;
   let y = stride > 1 ? strided3x3(b, `${name}_1`, filters, x, stride) : conv(b, `${name}_1_conv`, filters, 3, x);
-  y = batchNorm(b, `${name}_1_bn`, y);
-  y = relu(b, `${name}_1_relu`, y);
+  y = b.bnRelu(`${name}_1`, y, BN);
   y = conv(b, `${name}_2_conv`, filters, 3, y);
-  y = batchNorm(b, `${name}_2_bn`, y);
+  y = b.batchNorm(`${name}_2_bn`, y, BN);
   const sum = b.apply(tfl.layers.add({ name: `${name}_add` }), [shortcut, y]);
-  return relu(b, `${name}_out`, sum);
+  return b.activation(`${name}_out`, 'relu', sum);
 }
 
 function buildBasic(depth: number, opts: BuildOptions): BuiltModel {
   const n = blocksPerStage(depth, 6);
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
-  let x = b.block('conv1', () => {
-    const y = batchNorm(b, 'conv1_bn', conv(b, 'conv1_conv', STEM_FILTERS, 3, input));
-    return relu(b, 'conv1_relu', y);
-  });
+  let x = b.block('conv1', () => b.bnRelu('conv1', conv(b, 'conv1_conv', STEM_FILTERS, 3, input), BN));
   STAGE_WIDTHS.forEach((filters, s) => {
-    const stageName = `conv${s + 2}`;
-    x = b.block(stageName, () => {
-      for (let i = 1; i <= n; i++) {
-        const name = `${stageName}_block${i}`;
-        // The first stage keeps the stem's 32x32; the others halve it in their first block.
-        const stride = i === 1 && s > 0 ? 2 : 1;
-        x = b.block(name, () => basicBlock(b, x, name, filters, stride));
-      }
-      return x;
-    });
+    // The first stage keeps the stem's 32x32; the others halve it in their first block.
+    x = stack(b, `conv${s + 2}`, n, x, (y, name, i) => basicBlock(b, y, name, filters, i === 1 && s > 0 ? 2 : 1));
   });
-  return b.finish(input, top(b, x, opts), `resnet${depth}`);
+  return b.finish(input, b.avgPoolTop(opts, x, NAMED_POOLING), `resnet${depth}`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -131,17 +106,14 @@ function buildBasic(depth: number, opts: BuildOptions): BuiltModel {
  * sits on the first 1x1 convolution (and the projection), not on the 3x3.
  */
 function preactBottleneck(b: ZooBuilder, x: SymbolicTensor, name: string, width: number, stride: number): SymbolicTensor {
-  const inWidth = x.shape[x.shape.length - 1] as number;
+  const inWidth = channelsOf(x);
   const outWidth = EXPANSION * width;
-  let preact = batchNorm(b, `${name}_preact_bn`, x);
-  preact = relu(b, `${name}_preact_relu`, preact);
+  const preact = b.bnRelu(`${name}_preact`, x, BN);
   const shortcut = inWidth !== outWidth || stride > 1 ? conv(b, `${name}_0_conv`, outWidth, 1, preact, stride) : x;
   let y = conv(b, `${name}_1_conv`, width, 1, preact, stride);
-  y = batchNorm(b, `${name}_1_bn`, y);
-  y = relu(b, `${name}_1_relu`, y);
+  y = b.bnRelu(`${name}_1`, y, BN);
   y = conv(b, `${name}_2_conv`, width, 3, y);
-  y = batchNorm(b, `${name}_2_bn`, y);
-  y = relu(b, `${name}_2_relu`, y);
+  y = b.bnRelu(`${name}_2`, y, BN);
   y = conv(b, `${name}_3_conv`, outWidth, 1, y);
   return b.apply(tfl.layers.add({ name: `${name}_out` }), [shortcut, y]);
 }
@@ -153,19 +125,11 @@ function buildPreact(depth: number, opts: BuildOptions): BuiltModel {
   // Pre-activation: the stem is a bare convolution; the first unit normalises its output.
   let x = b.block('conv1', () => conv(b, 'conv1_conv', STEM_FILTERS, 3, input));
   STAGE_WIDTHS.forEach((width, s) => {
-    const stageName = `conv${s + 2}`;
-    x = b.block(stageName, () => {
-      for (let i = 1; i <= n; i++) {
-        const name = `${stageName}_block${i}`;
-        const stride = i === 1 && s > 0 ? 2 : 1;
-        x = b.block(name, () => preactBottleneck(b, x, name, width, stride));
-      }
-      return x;
-    });
+    x = stack(b, `conv${s + 2}`, n, x, (y, name, i) => preactBottleneck(b, y, name, width, i === 1 && s > 0 ? 2 : 1));
   });
   // The extra activation after the last unit's addition (paper sec. 4.1).
-  x = b.block('post', () => relu(b, 'post_relu', batchNorm(b, 'post_bn', x)));
-  return b.finish(input, top(b, x, opts), `resnet${depth}`);
+  x = b.block('post', () => b.bnRelu('post', x, BN));
+  return b.finish(input, b.avgPoolTop(opts, x, NAMED_POOLING), `resnet${depth}`);
 }
 
 /** A 2015 CIFAR ResNet of depth 6n + 2 (20, 32, 44, 56, 110, 1202 in the paper). */

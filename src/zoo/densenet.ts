@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
+import { channelsOf, NAMED_POOLING, ZooBuilder, type BatchNormSettings } from './builder.js';
+import { stack } from './resnet-units.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
 /**
@@ -31,16 +32,7 @@ const COMPRESSION = 0.5;
 
 /** Keras' BatchNormalization epsilon for DenseNet (kept from the original Caffe/Torch weights). */
 const BN_EPSILON = 1.001e-5;
-
-function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, name }), x);
-}
-
-function relu(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.activation({ activation: 'relu', name }), x);
-}
-
-const channelsOf = (x: SymbolicTensor): number => x.shape[x.shape.length - 1] as number;
+const BN: BatchNormSettings = { epsilon: BN_EPSILON };
 
 /**
  * Stem: pad 3 -> conv1_conv (7x7/2) -> BN -> ReLU -> pad 1 -> pool1 (3x3/2 max).
@@ -50,8 +42,7 @@ function stem(b: ZooBuilder, x: SymbolicTensor): SymbolicTensor {
   return b.block('conv1', () => {
     x = b.apply(tfl.layers.zeroPadding2d({ padding: [[3, 3], [3, 3]], name: b.autoName('zero_padding2d') }), x);
     x = b.conv2d({ filters: 64, kernelSize: 7, strides: 2, useBias: false, name: 'conv1_conv' }, x);
-    x = batchNorm(b, 'conv1_bn', x);
-    x = relu(b, 'conv1_relu', x);
+    x = b.bnRelu('conv1', x, BN);
     x = b.apply(tfl.layers.zeroPadding2d({ padding: [[1, 1], [1, 1]], name: b.autoName('zero_padding2d') }), x);
     return b.apply(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, name: 'pool1' }), x);
   });
@@ -59,41 +50,20 @@ function stem(b: ZooBuilder, x: SymbolicTensor): SymbolicTensor {
 
 /** Keras' conv_block: a pre-activation bottleneck whose output is concatenated to its input. */
 function denseUnit(b: ZooBuilder, x: SymbolicTensor, name: string): SymbolicTensor {
-  let y = batchNorm(b, `${name}_0_bn`, x);
-  y = relu(b, `${name}_0_relu`, y);
+  let y = b.bnRelu(`${name}_0`, x, BN);
   y = b.conv2d({ filters: BOTTLENECK_WIDTH * GROWTH_RATE, kernelSize: 1, useBias: false, name: `${name}_1_conv` }, y);
-  y = batchNorm(b, `${name}_1_bn`, y);
-  y = relu(b, `${name}_1_relu`, y);
+  y = b.bnRelu(`${name}_1`, y, BN);
   y = b.conv2d({ filters: GROWTH_RATE, kernelSize: 3, padding: 'same', useBias: false, name: `${name}_2_conv` }, y);
   return b.apply(tfl.layers.concatenate({ axis: -1, name: `${name}_concat` }), [x, y]);
-}
-
-/** Keras' dense_block: stage `convN`, units `convN_block1..k`. */
-function denseBlock(b: ZooBuilder, x: SymbolicTensor, stageName: string, units: number): SymbolicTensor {
-  return b.block(stageName, () => {
-    for (let i = 1; i <= units; i++) {
-      const name = `${stageName}_block${i}`;
-      x = b.block(name, () => denseUnit(b, x, name));
-    }
-    return x;
-  });
 }
 
 /** Keras' transition_block `poolN`: int(channels * 0.5) filters, as Python's int() truncates. */
 function transition(b: ZooBuilder, x: SymbolicTensor, name: string): SymbolicTensor {
   return b.block(name, () => {
-    x = batchNorm(b, `${name}_bn`, x);
-    x = relu(b, `${name}_relu`, x);
+    x = b.bnRelu(name, x, BN);
     const filters = Math.trunc(channelsOf(x) * COMPRESSION);
     x = b.conv2d({ filters, kernelSize: 1, useBias: false, name: `${name}_conv` }, x);
     return b.apply(tfl.layers.averagePooling2d({ poolSize: 2, strides: 2, name: `${name}_pool` }), x);
-  });
-}
-
-function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTensor {
-  return b.block('top', () => {
-    if (opts.includeTop) return b.avgPoolClassifier(opts.classes, x);
-    return b.headlessPooling(opts.pooling, x, { avg: 'avg_pool', max: 'max_pool' });
   });
 }
 
@@ -103,14 +73,15 @@ function buildDenseNet(model: DenseNetName, opts: BuildOptions): BuiltModel {
   let x = stem(b, input);
   const units = BLOCK_UNITS[model];
   units.forEach((n, i) => {
-    x = denseBlock(b, x, `conv${i + 2}`, n);
+    // Keras' dense_block: stage `convN`, units `convN_block1..k`, laid out as ResNet's stages.
+    x = stack(b, `conv${i + 2}`, n, x, (y, name) => denseUnit(b, y, name));
     // A transition follows every dense block but the last.
     if (i < units.length - 1) x = transition(b, x, `pool${i + 2}`);
   });
   // The units are pre-activation, so the last block's output still needs its BN-ReLU
   // (kept in no-top models too); its own block, like ResNetV2's `post`.
-  x = b.block('post', () => relu(b, 'relu', batchNorm(b, 'bn', x)));
-  return b.finish(input, top(b, x, opts), model);
+  x = b.block('post', () => b.activation('relu', 'relu', b.batchNorm('bn', x, BN)));
+  return b.finish(input, b.avgPoolTop(opts, x, NAMED_POOLING), model);
 }
 
 export const densenet121: Builder = (opts) => buildDenseNet('densenet121', opts);

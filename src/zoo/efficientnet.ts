@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
+import { NAMED_POOLING, ZooBuilder, type BatchNormSettings } from './builder.js';
 import { correctPad } from './correct-pad.js';
+import { depthwise, makeDivisible, pointwise } from './mobile-units.js';
 import { Normalization } from './normalization-layer.js';
 import type { BuildOptions, Builder } from './types.js';
 
@@ -53,29 +54,16 @@ const DEPTH_DIVISOR = 8;
 const DROP_CONNECT_RATE = 0.2;
 const ACTIVATION = 'swish';
 
-/** Keras' round_filters: scale by width, round to a multiple of 8, never 10% below. */
+/** Keras' round_filters: scale by width, round to a multiple of 8, never 10% below (MobileNetV2's _make_divisible). */
 export function roundFilters(filters: number, width: number, divisor = DEPTH_DIVISOR): number {
-  const scaled = filters * width;
-  let rounded = Math.max(divisor, Math.floor(Math.trunc(scaled + divisor / 2) / divisor) * divisor);
-  if (rounded < 0.9 * scaled) rounded += divisor;
-  return rounded;
+  return makeDivisible(filters * width, divisor);
 }
 
 /** Keras' round_repeats. */
 export const roundRepeats = (repeats: number, depth: number): number => Math.ceil(depth * repeats);
 
-/** Keras' BatchNormalization defaults (EfficientNet passes only the axis). */
-function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: 1e-3, momentum: 0.99, name }), x);
-}
-
-function activation(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.activation({ activation: ACTIVATION, name }), x);
-}
-
-function pointwise(b: ZooBuilder, filters: number, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false, name }, x);
-}
+/** Keras' BatchNormalization defaults (EfficientNet passes only the axis), spelled out. */
+const BN: BatchNormSettings = { epsilon: 1e-3, momentum: 0.99 };
 
 /** rescaling (1/255) -> normalization -> stem_conv_pad -> stem_conv (3x3/2) -> stem_bn -> stem_activation. */
 function stem(b: ZooBuilder, x: SymbolicTensor, width: number): SymbolicTensor {
@@ -89,8 +77,8 @@ function stem(b: ZooBuilder, x: SymbolicTensor, width: number): SymbolicTensor {
       { filters: roundFilters(STEM_FILTERS, width), kernelSize: 3, strides: 2, padding: 'valid', useBias: false, name: 'stem_conv' },
       x,
     );
-    x = batchNorm(b, 'stem_bn', x);
-    return activation(b, 'stem_activation', x);
+    x = b.batchNorm('stem_bn', x, BN);
+    return b.activation('stem_activation', ACTIVATION, x);
   });
 }
 
@@ -124,21 +112,15 @@ function mbConv(b: ZooBuilder, inputs: SymbolicTensor, name: string, a: BlockArg
   let x = inputs;
   if (a.expandRatio !== 1) {
     x = pointwise(b, a.filtersIn * a.expandRatio, `${name}expand_conv`, x);
-    x = batchNorm(b, `${name}expand_bn`, x);
-    x = activation(b, `${name}expand_activation`, x);
+    x = b.batchNorm(`${name}expand_bn`, x, BN);
+    x = b.activation(`${name}expand_activation`, ACTIVATION, x);
   }
-  if (a.strides === 2) {
-    x = b.apply(tfl.layers.zeroPadding2d({ padding: correctPad(x, a.kernelSize), name: `${name}dwconv_pad` }), x);
-  }
-  x = b.depthwiseConv2d(
-    { kernelSize: a.kernelSize, strides: a.strides, padding: a.strides === 2 ? 'valid' : 'same', useBias: false, name: `${name}dwconv` },
-    x,
-  );
-  x = batchNorm(b, `${name}bn`, x);
-  x = activation(b, `${name}activation`, x);
+  x = depthwise(b, x, a.kernelSize, a.strides, `${name}dwconv`, `${name}dwconv_pad`);
+  x = b.batchNorm(`${name}bn`, x, BN);
+  x = b.activation(`${name}activation`, ACTIVATION, x);
   if (a.seRatio > 0 && a.seRatio <= 1) x = squeezeExcite(b, x, name, a);
   x = pointwise(b, a.filtersOut, `${name}project_conv`, x);
-  x = batchNorm(b, `${name}project_bn`, x);
+  x = b.batchNorm(`${name}project_bn`, x, BN);
   if (a.strides === 1 && a.filtersIn === a.filtersOut) {
     if (a.dropRate > 0) {
       // Stochastic depth: the whole residual of a sample is dropped (or not) at once.
@@ -190,14 +172,14 @@ function stages(b: ZooBuilder, x: SymbolicTensor, s: Scaling): SymbolicTensor {
 function top(b: ZooBuilder, x: SymbolicTensor, s: Scaling, opts: BuildOptions): SymbolicTensor {
   return b.block('top', () => {
     x = pointwise(b, roundFilters(TOP_FILTERS, s.width), 'top_conv', x);
-    x = batchNorm(b, 'top_bn', x);
-    x = activation(b, 'top_activation', x);
+    x = b.batchNorm('top_bn', x, BN);
+    x = b.activation('top_activation', ACTIVATION, x);
     if (opts.includeTop) {
       x = b.apply(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
       if (s.dropout > 0) x = b.apply(tfl.layers.dropout({ rate: s.dropout, name: 'top_dropout' }), x);
       return b.dense({ units: opts.classes, activation: 'softmax', name: 'predictions' }, x);
     }
-    return b.headlessPooling(opts.pooling, x, { avg: 'avg_pool', max: 'max_pool' });
+    return b.headlessPooling(opts.pooling, x, NAMED_POOLING);
   });
 }
 

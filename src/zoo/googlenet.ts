@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
+import { ZooBuilder, type BatchNormSettings } from './builder.js';
 import type { BuildOptions, Builder } from './types.js';
 
 /**
@@ -61,6 +61,7 @@ const FIVE_BY_FIVE_KERNEL = 3;
 
 /** torchvision's BasicConv2d BatchNorm2d(eps=0.001). */
 const BN_EPSILON = 1e-3;
+const BN: BatchNormSettings = { epsilon: BN_EPSILON };
 
 /** torchvision's default dropout before `fc`. */
 const DROPOUT = 0.2;
@@ -76,8 +77,7 @@ function basicConv(
   strides = 1,
 ): SymbolicTensor {
   x = b.conv2d({ filters, kernelSize, strides, padding, useBias: false, name }, x);
-  x = b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, name: `${name}_bn` }), x);
-  return b.apply(tfl.layers.activation({ activation: 'relu', name: `${name}_relu` }), x);
+  return b.bnRelu(name, x, BN);
 }
 
 /**

@@ -1,7 +1,7 @@
-import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
+import { channelsOf, ZooBuilder } from './builder.js';
 import { CustomScaleLayer } from './custom-scale-layer.js';
+import { avgPool, branchesConcat, conv, conv2dBn, maxPool, reduce, runBranch, runModule, STEM, type Branch, type Module } from './inception-units.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
 /**
@@ -12,55 +12,11 @@ import type { BuildOptions, Builder, BuiltModel } from './types.js';
  *
  * As in InceptionV3, the conv2d_bn units inside modules are unnamed (`conv2d_17`,
  * `batch_normalization_17`, `activation_17`), so creation order decides every name:
- * branches are listed in Keras' order and built one after another. Keras 3 also leaves
+ * branches are listed in Keras' order, in the step tables InceptionV3 uses too
+ * (inception-units.ts), and built one after another. Keras 3 also leaves
  * the scaled residual sum unnamed (`custom_scale_layer_N`); tf.keras 2's Lambda was
  * called `block35_1`. Named layers do not advance Keras' counters.
  */
-
-type Padding = 'same' | 'valid';
-
-/** One conv2d_bn unit: Conv2D (no bias) -> BatchNormalization(scale=False) -> ReLU. */
-interface ConvStep {
-  kind: 'conv';
-  filters: number;
-  kernel: [number, number];
-  strides: number;
-  padding: Padding;
-}
-
-/** 'avg': mixed_5b's 3x3/1 'same' pool branch; 'max': the 3x3/2 'valid' pool that halves the grid. */
-interface PoolStep {
-  kind: 'pool';
-  pool: 'avg' | 'max';
-}
-
-type Step = ConvStep | PoolStep;
-type Branch = Step[];
-
-const conv = (filters: number, kh: number, kw: number, strides = 1, padding: Padding = 'same'): ConvStep => ({
-  kind: 'conv', filters, kernel: [kh, kw], strides, padding,
-});
-/** The stride-2 'valid' conv of the stem and the reduction modules. */
-const reduce = (filters: number, kh: number, kw: number): ConvStep => conv(filters, kh, kw, 2, 'valid');
-const avgPool: PoolStep = { kind: 'pool', pool: 'avg' };
-const maxPool: PoolStep = { kind: 'pool', pool: 'max' };
-
-/** 299x299x3 -> 35x35x192, one chain. */
-const STEM: Branch = [
-  reduce(32, 3, 3),
-  conv(32, 3, 3, 1, 'valid'),
-  conv(64, 3, 3),
-  maxPool,
-  conv(80, 1, 1, 1, 'valid'),
-  conv(192, 3, 3, 1, 'valid'),
-  maxPool,
-];
-
-/** A plain Inception module: branches joined by a concatenate named after the module. */
-interface Module {
-  name: string;
-  branches: Branch[];
-}
 
 /** Inception-A (35x35x320). */
 const MIXED_5B: Module = {
@@ -145,45 +101,6 @@ const BODY: readonly (Module | ResidualStage)[] = [
   RESIDUAL_STAGES.block8,
 ];
 
-/** Keras' conv2d_bn with its defaults (no bias, ReLU); `name` gives `name`, `name_bn`, `name_ac`. */
-function conv2dBn(b: ZooBuilder, step: ConvStep, x: SymbolicTensor, name?: string): SymbolicTensor {
-  x = b.conv2d(
-    {
-      filters: step.filters, kernelSize: step.kernel, strides: step.strides, padding: step.padding,
-      useBias: false, name: name ?? b.autoName('conv2d'),
-    },
-    x,
-  );
-  // scale=False: a ReLU follows, so a learned gamma would be redundant (beta + moving stats remain).
-  const bnName = name ? `${name}_bn` : b.autoName('batch_normalization');
-  x = b.apply(tfl.layers.batchNormalization({ axis: -1, scale: false, name: bnName }), x);
-  return b.apply(tfl.layers.activation({ activation: 'relu', name: name ? `${name}_ac` : b.autoName('activation') }), x);
-}
-
-function pool(b: ZooBuilder, step: PoolStep, x: SymbolicTensor): SymbolicTensor {
-  if (step.pool === 'avg') {
-    const name = b.autoName('average_pooling2d');
-    return b.apply(tfl.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same', name }), x);
-  }
-  const name = b.autoName('max_pooling2d');
-  return b.apply(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name }), x);
-}
-
-function runBranch(b: ZooBuilder, branch: Branch, x: SymbolicTensor): SymbolicTensor {
-  for (const step of branch) x = step.kind === 'conv' ? conv2dBn(b, step, x) : pool(b, step, x);
-  return x;
-}
-
-/** Builds each branch to completion, in order, then joins them: Keras' creation order. */
-function branchesConcat(b: ZooBuilder, branches: Branch[], x: SymbolicTensor, name: string): SymbolicTensor {
-  const outs = branches.map((branch) => runBranch(b, branch, x));
-  return b.apply(tfl.layers.concatenate({ axis: -1, name }), outs);
-}
-
-function runModule(b: ZooBuilder, mod: Module, x: SymbolicTensor): SymbolicTensor {
-  return b.block(mod.name, () => branchesConcat(b, mod.branches, x, mod.name));
-}
-
 /** Keras' inception_resnet_block. */
 function residualBlock(
   b: ZooBuilder,
@@ -194,11 +111,11 @@ function residualBlock(
   x: SymbolicTensor,
 ): SymbolicTensor {
   const mixed = branchesConcat(b, stage.branches, x, `${name}_mixed`);
-  const width = x.shape[x.shape.length - 1] as number;
+  const width = channelsOf(x);
   // conv2d_bn(..., activation=None, use_bias=True): with a bias Keras adds no BN either.
   const up = b.conv2d({ filters: width, kernelSize: 1, padding: 'same', useBias: true, name: `${name}_conv` }, mixed);
   const sum = b.apply(new CustomScaleLayer({ scale, name: b.autoName('custom_scale_layer') }), [x, up]);
-  return activation ? b.apply(tfl.layers.activation({ activation: 'relu', name: `${name}_ac` }), sum) : sum;
+  return activation ? b.activation(`${name}_ac`, 'relu', sum) : sum;
 }
 
 /** A stage scope (`block35`) holding one scope per block (`block35_1`), for --depth 1 folding. */
@@ -213,16 +130,11 @@ function runStage(b: ZooBuilder, stage: ResidualStage, x: SymbolicTensor): Symbo
   });
 }
 
-/** Keras' classifier, or the optional global pooling of a headless model (auto-named there). */
-function top(b: ZooBuilder, opts: BuildOptions, x: SymbolicTensor): SymbolicTensor {
-  return b.block('top', () => (opts.includeTop ? b.avgPoolClassifier(opts.classes, x) : b.headlessPooling(opts.pooling, x)));
-}
-
 export const inceptionResnetV2: Builder = (opts: BuildOptions): BuiltModel => {
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
   let x = b.block('stem', () => runBranch(b, STEM, input));
   for (const part of BODY) x = 'type' in part ? runStage(b, part, x) : runModule(b, part, x);
   x = b.block('conv_7b', () => conv2dBn(b, conv(1536, 1, 1), x, 'conv_7b'));
-  return b.finish(input, top(b, opts, x), 'inception_resnet_v2');
+  return b.finish(input, b.avgPoolTop(opts, x), 'inception_resnet_v2');
 };

@@ -1,6 +1,5 @@
-import * as tfl from '@tensorflow/tfjs-layers';
-import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { ZooBuilder } from './builder.js';
+import { avgPool, conv, maxPool, reduce, runBranch, runModule, split, STEM, type Module } from './inception-units.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
 /**
@@ -9,65 +8,9 @@ import type { BuildOptions, Builder, BuiltModel } from './types.js';
  * Keras names almost nothing here: every conv2d_bn unit gets auto names (`conv2d_42`,
  * `batch_normalization_42`, `activation_42`), so the order in which layers are created
  * decides every name. The tables below list each module's branches in Keras' creation
- * order, and `runBranch` creates a branch's layers one after the other, as Keras does.
+ * order; inception-units.ts runs them, creating a branch's layers one after the other,
+ * as Keras does.
  */
-
-type Padding = 'same' | 'valid';
-
-/** One conv2d_bn unit: Conv2D (no bias) -> BatchNormalization(scale=False) -> ReLU. */
-interface ConvStep {
-  kind: 'conv';
-  filters: number;
-  kernel: [number, number];
-  strides: number;
-  padding: Padding;
-}
-
-/**
- * The pooling Keras uses inside modules: 'avg' is the 3x3/1 'same' pool in front of a
- * branch's 1x1 conv, 'max' the 3x3/2 'valid' pool of the stem and reduction modules.
- */
-interface PoolStep {
-  kind: 'pool';
-  pool: 'avg' | 'max';
-}
-
-/** mixed9/mixed10 only: parallel convs on the same input, joined by a concatenate. */
-interface SplitStep {
-  kind: 'split';
-  convs: ConvStep[];
-  /** Keras names one of the two inner concats (`mixed9_<i>`); the other is auto-named. */
-  name?: string;
-}
-
-type Step = ConvStep | PoolStep | SplitStep;
-type Branch = Step[];
-
-interface Module {
-  /** Name of the module's output concatenate, also used as its block scope. */
-  name: string;
-  branches: Branch[];
-}
-
-const conv = (filters: number, kh: number, kw: number, strides = 1, padding: Padding = 'same'): ConvStep => ({
-  kind: 'conv', filters, kernel: [kh, kw], strides, padding,
-});
-/** The stride-2 'valid' conv that halves the grid in the stem and reduction modules. */
-const reduce = (filters: number, kh: number, kw: number): ConvStep => conv(filters, kh, kw, 2, 'valid');
-const avgPool: PoolStep = { kind: 'pool', pool: 'avg' };
-const maxPool: PoolStep = { kind: 'pool', pool: 'max' };
-const split = (convs: ConvStep[], name?: string): SplitStep => ({ kind: 'split', convs, name });
-
-/** Everything before mixed0, one chain. */
-const STEM: Branch = [
-  reduce(32, 3, 3),
-  conv(32, 3, 3, 1, 'valid'),
-  conv(64, 3, 3),
-  maxPool,
-  conv(80, 1, 1, 1, 'valid'),
-  conv(192, 3, 3, 1, 'valid'),
-  maxPool,
-];
 
 /** mixed0-2 (35x35): 1x1, 5x5, double 3x3 and pooled branches. */
 const moduleA = (name: string, poolFilters: number): Module => ({
@@ -136,63 +79,10 @@ const MODULES: readonly Module[] = [
   moduleE(1),
 ];
 
-function conv2dBn(b: ZooBuilder, step: ConvStep, x: SymbolicTensor): SymbolicTensor {
-  x = b.conv2d(
-    {
-      filters: step.filters, kernelSize: step.kernel, strides: step.strides, padding: step.padding,
-      useBias: false, name: b.autoName('conv2d'),
-    },
-    x,
-  );
-  // scale=False: a ReLU follows, so a learned gamma would be redundant (beta + moving stats remain).
-  x = b.apply(tfl.layers.batchNormalization({ axis: -1, scale: false, name: b.autoName('batch_normalization') }), x);
-  return b.apply(tfl.layers.activation({ activation: 'relu', name: b.autoName('activation') }), x);
-}
-
-function pool(b: ZooBuilder, step: PoolStep, x: SymbolicTensor): SymbolicTensor {
-  if (step.pool === 'avg') {
-    const name = b.autoName('average_pooling2d');
-    return b.apply(tfl.layers.averagePooling2d({ poolSize: 3, strides: 1, padding: 'same', name }), x);
-  }
-  const name = b.autoName('max_pooling2d');
-  return b.apply(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'valid', name }), x);
-}
-
-function concat(b: ZooBuilder, xs: SymbolicTensor[], name: string): SymbolicTensor {
-  return b.apply(tfl.layers.concatenate({ axis: -1, name }), xs);
-}
-
-function runBranch(b: ZooBuilder, branch: Branch, x: SymbolicTensor): SymbolicTensor {
-  for (const step of branch) {
-    if (step.kind === 'conv') x = conv2dBn(b, step, x);
-    else if (step.kind === 'pool') x = pool(b, step, x);
-    else {
-      const input = x;
-      const outs = step.convs.map((c) => conv2dBn(b, c, input));
-      // The concat is created after both convs, so an unnamed one takes the next counter.
-      x = concat(b, outs, step.name ?? b.autoName('concatenate'));
-    }
-  }
-  return x;
-}
-
-function runModule(b: ZooBuilder, mod: Module, x: SymbolicTensor): SymbolicTensor {
-  return b.block(mod.name, () => {
-    // Branches are built one after another, each to completion, as in Keras.
-    const outs = mod.branches.map((branch) => runBranch(b, branch, x));
-    return concat(b, outs, mod.name);
-  });
-}
-
-/** Keras' classifier, or the optional global pooling of a headless model. */
-function top(b: ZooBuilder, opts: BuildOptions, x: SymbolicTensor): SymbolicTensor {
-  return b.block('top', () => (opts.includeTop ? b.avgPoolClassifier(opts.classes, x) : b.headlessPooling(opts.pooling, x)));
-}
-
 export const inceptionV3: Builder = (opts: BuildOptions): BuiltModel => {
   const b = new ZooBuilder();
   const input = b.input([opts.inputSize[0], opts.inputSize[1], 3]);
   let x = b.block('stem', () => runBranch(b, STEM, input));
   for (const mod of MODULES) x = runModule(b, mod, x);
-  return b.finish(input, top(b, opts, x), 'inception_v3');
+  return b.finish(input, b.avgPoolTop(opts, x), 'inception_v3');
 };

@@ -1,8 +1,11 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
-import { correctPad } from './correct-pad.js';
+import { channelsOf, ZooBuilder, type BatchNormSettings } from './builder.js';
+import { depthwise, makeDivisible, pointwise } from './mobile-units.js';
 import type { BuildOptions, Builder } from './types.js';
+
+/** MobileNetV2 introduced Keras' _make_divisible; EfficientNet rounds its widths the same way. */
+export { makeDivisible };
 
 /**
  * MobileNetV2 as keras.applications builds it (keras/src/applications/mobilenet_v2.py):
@@ -29,42 +32,17 @@ const STAGES: ReadonlyArray<{ t: number; c: number; n: number; s: number }> = [
 const STEM_FILTERS = 32;
 /** Width of the last 1x1 convolution; the paper widens it only when alpha > 1. */
 const LAST_FILTERS = 1280;
-const DIVISOR = 8;
 
 /** Keras sets both explicitly on every BatchNormalization of MobileNetV2. */
 const BN_EPSILON = 1e-3;
 const BN_MOMENTUM = 0.999;
-
-/**
- * Keras' _make_divisible (from TF-slim): round to the nearest multiple of `divisor`, at
- * least `divisor`, and never more than 10% below `v`. Python's int() truncates, kept here.
- */
-export function makeDivisible(v: number, divisor = DIVISOR): number {
-  let rounded = Math.max(divisor, Math.floor(Math.trunc(v + divisor / 2) / divisor) * divisor);
-  if (rounded < 0.9 * v) rounded += divisor;
-  return rounded;
-}
+const BN: BatchNormSettings = { epsilon: BN_EPSILON, momentum: BN_MOMENTUM };
 
 /** Output channels of a block: Keras truncates filters * alpha first, then rounds. */
 const blockFilters = (filters: number, alpha: number): number => makeDivisible(Math.trunc(filters * alpha));
 
 /** Keras does not shrink the last convolution below 1280 (paper, section 6.1). */
 const lastFilters = (alpha: number): number => (alpha > 1 ? makeDivisible(LAST_FILTERS * alpha) : LAST_FILTERS);
-
-const channelsOf = (x: SymbolicTensor): number => x.shape[x.shape.length - 1] as number;
-
-function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, momentum: BN_MOMENTUM, name }), x);
-}
-
-/** Keras' ReLU(6.0). */
-function relu6(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.reLU({ maxValue: 6, name }), x);
-}
-
-function pointwise(b: ZooBuilder, filters: number, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false, name }, x);
-}
 
 /** Conv1 (3x3/2 'same', no bias) -> bn_Conv1 -> Conv1_relu. */
 function stem(b: ZooBuilder, x: SymbolicTensor, alpha: number): SymbolicTensor {
@@ -73,8 +51,8 @@ function stem(b: ZooBuilder, x: SymbolicTensor, alpha: number): SymbolicTensor {
       { filters: makeDivisible(STEM_FILTERS * alpha), kernelSize: 3, strides: 2, padding: 'same', useBias: false, name: 'Conv1' },
       x,
     );
-    x = batchNorm(b, 'bn_Conv1', x);
-    return relu6(b, 'Conv1_relu', x);
+    x = b.batchNorm('bn_Conv1', x, BN);
+    return b.relu6('Conv1_relu', x);
   });
 }
 
@@ -98,20 +76,14 @@ function invertedResidual(
     let x = inputs;
     if (id !== 0) {
       x = pointwise(b, expansion * inChannels, `${prefix}expand`, x);
-      x = batchNorm(b, `${prefix}expand_BN`, x);
-      x = relu6(b, `${prefix}expand_relu`, x);
+      x = b.batchNorm(`${prefix}expand_BN`, x, BN);
+      x = b.relu6(`${prefix}expand_relu`, x);
     }
-    if (stride === 2) {
-      x = b.apply(tfl.layers.zeroPadding2d({ padding: correctPad(x, 3), name: `${prefix}pad` }), x);
-    }
-    x = b.depthwiseConv2d(
-      { kernelSize: 3, strides: stride, useBias: false, padding: stride === 1 ? 'same' : 'valid', name: `${prefix}depthwise` },
-      x,
-    );
-    x = batchNorm(b, `${prefix}depthwise_BN`, x);
-    x = relu6(b, `${prefix}depthwise_relu`, x);
+    x = depthwise(b, x, 3, stride, `${prefix}depthwise`, `${prefix}pad`);
+    x = b.batchNorm(`${prefix}depthwise_BN`, x, BN);
+    x = b.relu6(`${prefix}depthwise_relu`, x);
     x = pointwise(b, filters, `${prefix}project`, x);
-    x = batchNorm(b, `${prefix}project_BN`, x);
+    x = b.batchNorm(`${prefix}project_BN`, x, BN);
     if (inChannels === filters && stride === 1) {
       return b.apply(tfl.layers.add({ name: `${prefix}add` }), [inputs, x]);
     }
@@ -123,8 +95,8 @@ function invertedResidual(
 function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTensor {
   return b.block('top', () => {
     x = b.conv2d({ filters: lastFilters(opts.alpha), kernelSize: 1, useBias: false, name: 'Conv_1' }, x);
-    x = batchNorm(b, 'Conv_1_bn', x);
-    x = relu6(b, 'out_relu', x);
+    x = b.batchNorm('Conv_1_bn', x, BN);
+    x = b.relu6('out_relu', x);
     if (opts.includeTop) {
       // Keras leaves this pooling layer unnamed, hence the automatic name.
       x = b.apply(tfl.layers.globalAveragePooling2d({ name: b.autoName('global_average_pooling2d') }), x);

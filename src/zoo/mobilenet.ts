@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
+import { ZooBuilder, type BatchNormSettings } from './builder.js';
 import { globalAveragePooling2dKeepDims } from './keepdims-pooling.js';
+import { pointwise } from './mobile-units.js';
 import type { BuildOptions, Builder } from './types.js';
 
 /**
@@ -36,18 +37,10 @@ const DROPOUT = 1e-3;
 
 /** Keras' default BatchNormalization epsilon, which MobileNet keeps. */
 const BN_EPSILON = 1e-3;
+const BN: BatchNormSettings = { epsilon: BN_EPSILON };
 
 /** Keras computes widths as int(filters * alpha): truncation, with the same doubles. */
 const scaled = (filters: number, alpha: number): number => Math.trunc(filters * alpha);
-
-function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.batchNormalization({ axis: -1, epsilon: BN_EPSILON, name }), x);
-}
-
-/** Keras' ReLU(6.0). */
-function relu6(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.reLU({ maxValue: 6, name }), x);
-}
 
 /** Keras' _conv_block: conv1 (3x3/2, 'same', no bias) -> conv1_bn -> conv1_relu. */
 function stem(b: ZooBuilder, x: SymbolicTensor, alpha: number): SymbolicTensor {
@@ -56,8 +49,8 @@ function stem(b: ZooBuilder, x: SymbolicTensor, alpha: number): SymbolicTensor {
       { filters: scaled(STEM_FILTERS, alpha), kernelSize: 3, strides: 2, padding: 'same', useBias: false, name: 'conv1' },
       x,
     );
-    x = batchNorm(b, 'conv1_bn', x);
-    return relu6(b, 'conv1_relu', x);
+    x = b.batchNorm('conv1_bn', x, BN);
+    return b.relu6('conv1_relu', x);
   });
 }
 
@@ -88,14 +81,11 @@ function separableUnit(
       },
       x,
     );
-    x = batchNorm(b, `conv_dw_${id}_bn`, x);
-    x = relu6(b, `conv_dw_${id}_relu`, x);
-    x = b.conv2d(
-      { filters: scaled(filters, alpha), kernelSize: 1, padding: 'same', useBias: false, name: `conv_pw_${id}` },
-      x,
-    );
-    x = batchNorm(b, `conv_pw_${id}_bn`, x);
-    return relu6(b, `conv_pw_${id}_relu`, x);
+    x = b.batchNorm(`conv_dw_${id}_bn`, x, BN);
+    x = b.relu6(`conv_dw_${id}_relu`, x);
+    x = pointwise(b, scaled(filters, alpha), `conv_pw_${id}`, x);
+    x = b.batchNorm(`conv_pw_${id}_bn`, x, BN);
+    return b.relu6(`conv_pw_${id}_relu`, x);
   });
 }
 
@@ -110,7 +100,7 @@ function top(b: ZooBuilder, x: SymbolicTensor, opts: BuildOptions): SymbolicTens
       x = b.apply(tfl.layers.dropout({ rate: DROPOUT, name: 'dropout' }), x);
       x = b.conv2d({ filters: opts.classes, kernelSize: 1, padding: 'same', name: 'conv_preds' }, x);
       x = b.apply(tfl.layers.reshape({ targetShape: [opts.classes], name: 'reshape_2' }), x);
-      return b.apply(tfl.layers.activation({ activation: 'softmax', name: 'predictions' }), x);
+      return b.activation('predictions', 'softmax', x);
     }
     // Without the top, Keras uses plain (rank-reducing) global pooling.
     return b.headlessPooling(opts.pooling, x);

@@ -1,7 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { ZooBuilder } from './builder.js';
+import { ZooBuilder, type BatchNormSettings } from './builder.js';
 import { correctPad } from './correct-pad.js';
+import { pointwise } from './mobile-units.js';
 import type { BuildOptions, Builder, BuiltModel } from './types.js';
 
 /**
@@ -37,7 +38,7 @@ const MOBILE: NASNetConfig = {
 };
 
 /** Keras' NASNet BatchNormalization settings (from the TF-slim originals). */
-const BN = { momentum: 0.9997, epsilon: 1e-3 };
+const BN: BatchNormSettings = { momentum: 0.9997, epsilon: 1e-3 };
 
 /** Hidden states of a cell: the 1x1-projected input `h`, `h` padded for the stride-2 pools, the adjusted `p`, and block outputs. */
 type State = 'h' | 'h3' | 'p' | 'x1' | 'x2' | 'x3' | 'x4' | 'x5';
@@ -136,16 +137,9 @@ function cellPlan(cfg: NASNetConfig): CellSpec[] {
 /** Block path of a cell: Keras' normal-cell ids are bare numbers, so they become 'cell_<id>'. */
 const cellBlock = (cell: CellSpec): string => (cell.genotype.kind === 'normal' ? `cell_${cell.id}` : cell.id);
 
-function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.batchNormalization({ axis: -1, ...BN, name }), x);
-}
-
+/** Keras leaves most of NASNet's ReLUs unnamed, hence the automatic name by default. */
 function relu(b: ZooBuilder, x: SymbolicTensor, name = b.autoName('activation')): SymbolicTensor {
-  return b.apply(tfl.layers.activation({ activation: 'relu', name }), x);
-}
-
-function conv1x1(b: ZooBuilder, filters: number, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.conv2d({ filters, kernelSize: 1, padding: 'same', useBias: false, name }, x);
+  return b.activation(name, 'relu', x);
 }
 
 /** Keras' _separable_conv_block: twice ReLU -> SeparableConv2D -> BN; only the first may stride. */
@@ -156,10 +150,10 @@ function separableConvBlock(b: ZooBuilder, x: SymbolicTensor, filters: number, k
   }
   const padding = stride === 2 ? 'valid' : 'same';
   x = b.separableConv2d({ filters, kernelSize: kernel, strides: stride, padding, useBias: false, name: `separable_conv_1_${id}` }, x);
-  x = batchNorm(b, `separable_conv_1_bn_${id}`, x);
+  x = b.batchNorm(`separable_conv_1_bn_${id}`, x, BN);
   x = relu(b, x);
   x = b.separableConv2d({ filters, kernelSize: kernel, padding: 'same', useBias: false, name: `separable_conv_2_${id}` }, x);
-  return batchNorm(b, `separable_conv_2_bn_${id}`, x);
+  return b.batchNorm(`separable_conv_2_bn_${id}`, x, BN);
 }
 
 /**
@@ -174,17 +168,17 @@ function adjustBlock(b: ZooBuilder, p: SymbolicTensor | null, ip: SymbolicTensor
     p = relu(b, p, `adjust_relu_1_${id}`);
     const sample = (name: string, t: SymbolicTensor) =>
       b.apply(tfl.layers.averagePooling2d({ poolSize: 1, strides: 2, padding: 'valid', name }), t);
-    const p1 = conv1x1(b, Math.floor(filters / 2), `adjust_conv_1_${id}`, sample(`adjust_avg_pool_1_${id}`, p));
+    const p1 = pointwise(b, Math.floor(filters / 2), `adjust_conv_1_${id}`, sample(`adjust_avg_pool_1_${id}`, p));
     let p2 = b.apply(tfl.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: b.autoName('zero_padding2d') }), p);
     p2 = b.apply(tfl.layers.cropping2D({ cropping: [[1, 0], [1, 0]], name: b.autoName('cropping2d') }), p2);
-    p2 = conv1x1(b, Math.floor(filters / 2), `adjust_conv_2_${id}`, sample(`adjust_avg_pool_2_${id}`, p2));
+    p2 = pointwise(b, Math.floor(filters / 2), `adjust_conv_2_${id}`, sample(`adjust_avg_pool_2_${id}`, p2));
     const both = b.apply(tfl.layers.concatenate({ axis: -1, name: b.autoName('concatenate') }), [p1, p2]);
-    return batchNorm(b, `adjust_bn_${id}`, both);
+    return b.batchNorm(`adjust_bn_${id}`, both, BN);
   }
   if (p.shape[3] !== filters) {
     p = relu(b, p);
-    p = conv1x1(b, filters, `adjust_conv_projection_${id}`, p);
-    return batchNorm(b, `adjust_bn_${id}`, p);
+    p = pointwise(b, filters, `adjust_conv_projection_${id}`, p);
+    return b.batchNorm(`adjust_bn_${id}`, p, BN);
   }
   return p;
 }
@@ -205,8 +199,8 @@ function cell(b: ZooBuilder, spec: CellSpec, ip: SymbolicTensor, prev: SymbolicT
   const states = new Map<State, SymbolicTensor>();
   states.set('p', adjustBlock(b, prev, ip, filters, id));
   let h = relu(b, ip);
-  h = conv1x1(b, filters, `${kind}_conv_1_${id}`, h);
-  h = batchNorm(b, `${kind}_bn_1_${id}`, h);
+  h = pointwise(b, filters, `${kind}_conv_1_${id}`, h);
+  h = b.batchNorm(`${kind}_bn_1_${id}`, h, BN);
   states.set('h', h);
   if (kind === 'reduction') {
     states.set('h3', b.apply(tfl.layers.zeroPadding2d({ padding: correctPad(h, 3), name: `reduction_pad_1_${id}` }), h));
@@ -224,7 +218,7 @@ function cell(b: ZooBuilder, spec: CellSpec, ip: SymbolicTensor, prev: SymbolicT
 function stem(b: ZooBuilder, cfg: NASNetConfig, x: SymbolicTensor): SymbolicTensor {
   return b.block('stem', () => {
     x = b.conv2d({ filters: cfg.stemBlockFilters, kernelSize: 3, strides: 2, padding: 'valid', useBias: false, name: 'stem_conv1' }, x);
-    return batchNorm(b, 'stem_bn1', x);
+    return b.batchNorm('stem_bn1', x, BN);
   });
 }
 

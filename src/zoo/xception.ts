@@ -9,6 +9,7 @@ import type { BuildOptions, Builder, BuiltModel } from './types.js';
  * The main path carries explicit names (`block4_sepconv2_bn`); only the strided 1x1
  * shortcut convs, their batch norms and the adds are auto-named (`conv2d_2`, `add_5`),
  * so they are created in the same order as in Keras: shortcut first, then the main path.
+ * Its BatchNormalizations keep Keras' default settings.
  */
 
 /** Entry-flow blocks 2-4 and exit-flow block 13: two sepconvs, a pool and a strided shortcut. */
@@ -35,18 +36,10 @@ const EXIT_REDUCTION: ReductionBlock = { block: 13, filters: [728, 1024], reluFi
 /** Block 14: sepconvs without shortcut, each followed (not preceded) by its ReLU. */
 const EXIT_FILTERS = [1536, 2048];
 
-function batchNorm(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.batchNormalization({ axis: -1, name }), x);
-}
-
-function relu(b: ZooBuilder, name: string, x: SymbolicTensor): SymbolicTensor {
-  return b.apply(tfl.layers.activation({ activation: 'relu', name }), x);
-}
-
 /** SeparableConv2D 3x3 'same' (no bias) + BatchNormalization, named `<name>` and `<name>_bn`. */
 function sepConvBn(b: ZooBuilder, filters: number, name: string, x: SymbolicTensor): SymbolicTensor {
   x = b.separableConv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, name }, x);
-  return batchNorm(b, `${name}_bn`, x);
+  return b.batchNorm(`${name}_bn`, x);
 }
 
 /** block1: two plain 3x3 'valid' convs, the first strided. */
@@ -56,8 +49,8 @@ function entryConvs(b: ZooBuilder, x: SymbolicTensor): SymbolicTensor {
     convs.forEach(([filters, strides], i) => {
       const name = `block1_conv${i + 1}`;
       x = b.conv2d({ filters, kernelSize: 3, strides, padding: 'valid', useBias: false, name }, x);
-      x = batchNorm(b, `${name}_bn`, x);
-      x = relu(b, `${name}_act`, x);
+      x = b.batchNorm(`${name}_bn`, x);
+      x = b.activation(`${name}_act`, 'relu', x);
     });
     return x;
   });
@@ -71,11 +64,11 @@ function reductionBlock(b: ZooBuilder, spec: ReductionBlock, x: SymbolicTensor):
       { filters: spec.filters[1], kernelSize: 1, strides: 2, padding: 'same', useBias: false, name: b.autoName('conv2d') },
       input,
     );
-    shortcut = batchNorm(b, b.autoName('batch_normalization'), shortcut);
+    shortcut = b.batchNorm(b.autoName('batch_normalization'), shortcut);
 
     spec.filters.forEach((filters, i) => {
       const name = `${prefix}_sepconv${i + 1}`;
-      if (i > 0 || spec.reluFirst) x = relu(b, `${name}_act`, x);
+      if (i > 0 || spec.reluFirst) x = b.activation(`${name}_act`, 'relu', x);
       x = sepConvBn(b, filters, name, x);
     });
     x = b.apply(tfl.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same', name: `${prefix}_pool` }), x);
@@ -88,7 +81,7 @@ function middleBlock(b: ZooBuilder, block: number, x: SymbolicTensor): SymbolicT
   return b.block(prefix, () => {
     const shortcut = x;
     for (let i = 1; i <= 3; i++) {
-      x = relu(b, `${prefix}_sepconv${i}_act`, x);
+      x = b.activation(`${prefix}_sepconv${i}_act`, 'relu', x);
       x = sepConvBn(b, MIDDLE_FILTERS, `${prefix}_sepconv${i}`, x);
     }
     return b.apply(tfl.layers.add({ name: b.autoName('add') }), [x, shortcut]);
@@ -100,15 +93,10 @@ function exitConvs(b: ZooBuilder, x: SymbolicTensor): SymbolicTensor {
     EXIT_FILTERS.forEach((filters, i) => {
       const name = `block14_sepconv${i + 1}`;
       x = sepConvBn(b, filters, name, x);
-      x = relu(b, `${name}_act`, x);
+      x = b.activation(`${name}_act`, 'relu', x);
     });
     return x;
   });
-}
-
-/** Keras' classifier, or the optional global pooling of a headless model. */
-function top(b: ZooBuilder, opts: BuildOptions, x: SymbolicTensor): SymbolicTensor {
-  return b.block('top', () => (opts.includeTop ? b.avgPoolClassifier(opts.classes, x) : b.headlessPooling(opts.pooling, x)));
 }
 
 export const xception: Builder = (opts: BuildOptions): BuiltModel => {
@@ -119,5 +107,5 @@ export const xception: Builder = (opts: BuildOptions): BuiltModel => {
   for (const block of MIDDLE_FLOW_BLOCKS) x = middleBlock(b, block, x);
   x = reductionBlock(b, EXIT_REDUCTION, x);
   x = exitConvs(b, x);
-  return b.finish(input, top(b, opts, x), 'xception');
+  return b.finish(input, b.avgPoolTop(opts, x), 'xception');
 };

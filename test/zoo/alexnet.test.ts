@@ -1,7 +1,6 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import { COST_HANDLERS } from '../../src/analysis/cost.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
@@ -10,18 +9,8 @@ import { AdaptiveAveragePooling2D, adaptiveBins } from '../../src/zoo/adaptive-p
 import { alexnet, alexnet2012 } from '../../src/zoo/alexnet.js';
 import { GroupedConv2D } from '../../src/zoo/grouped-conv.js';
 import { LocalResponseNormalization } from '../../src/zoo/local-response-norm.js';
-import type { BuildOptions, Builder } from '../../src/zoo/types.js';
 import { otherReference } from '../reference.js';
-
-
-const DEFAULTS: BuildOptions = { inputSize: [224, 224], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
-
-function analyse(build: Builder, opts: Partial<BuildOptions> = {}): ModelReport {
-  const built = build({ ...DEFAULTS, ...opts });
-  const report = analyzeGraph(graphFromTfjs(built.model, built.blocks));
-  built.model.dispose();
-  return report;
-}
+import { analyse, DEFAULTS } from './build.js';
 
 /** MACs of a k x k convolution to `out` channels at `hw` x `hw`, reading `cin` channels per group. */
 const convMacs = (hw: number, k: number, cin: number, out: number) => hw * hw * k * k * cin * out;

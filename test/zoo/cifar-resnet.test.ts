@@ -1,36 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { cifarPreactResNet, cifarResNet, resnet1001, resnet110, resnet1202 } from '../../src/zoo/cifar-resnet.js';
 import type { BuildOptions, Builder } from '../../src/zoo/types.js';
+import { otherReference } from '../reference.js';
+import { analyse, layerNamed } from './build.js';
 
 const DEFAULTS: BuildOptions = { inputSize: [32, 32], classes: 10, includeTop: true, pooling: 'none', alpha: 1 };
 
-function analyzeBuilt(builder: Builder, opts: Partial<BuildOptions> = {}): ModelReport {
-  const built = builder({ ...DEFAULTS, ...opts });
-  const report = analyzeGraph(graphFromTfjs(built.model, built.blocks));
-  built.model.dispose();
-  return report;
-}
+const analyzeBuilt = (builder: Builder): ModelReport => analyse(builder, DEFAULTS);
 
 /** "others" of ../shared/reference/keras-applications.json: the CIFAR ResNets' published counts. */
-interface OtherReference {
-  name: string;
-  params: { approx?: number; computed?: number };
-}
-const refFile = fileURLToPath(new URL('../../../shared/reference/keras-applications.json', import.meta.url));
-const others = (JSON.parse(readFileSync(refFile, 'utf8')) as { others: OtherReference[] }).others;
-const other = (name: string): OtherReference['params'] => {
-  const r = others.find((o) => o.name === name);
-  if (!r) throw new Error(`no reference for ${name}`);
-  return r.params;
-};
+const other = (name: string) => otherReference(name).params;
 
 // ---------------------------------------------------------------------------------------
 // Closed forms, from the papers' descriptions (not from the code under test).
@@ -190,11 +173,7 @@ describe('published parameter counts', () => {
 
 describe('2015 CIFAR ResNet layout (option A shortcuts)', () => {
   let r: ModelReport;
-  const layer = (name: string) => {
-    const l = r.layers.find((x) => x.name === name);
-    if (!l) throw new Error(`no layer ${name}`);
-    return l;
-  };
+  const layer = (name: string) => layerNamed(r, name);
   beforeAll(() => {
     r = analyzeBuilt(resnet110);
   });
@@ -245,11 +224,7 @@ describe('2015 CIFAR ResNet layout (option A shortcuts)', () => {
 
 describe('ResNet-1001 layout (resnet-pre-act.lua)', () => {
   let r: ModelReport;
-  const layer = (name: string) => {
-    const l = r.layers.find((x) => x.name === name);
-    if (!l) throw new Error(`no layer ${name}`);
-    return l;
-  };
+  const layer = (name: string) => layerNamed(r, name);
   beforeAll(() => {
     r = analyzeBuilt(resnet1001);
   });

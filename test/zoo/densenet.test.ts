@@ -1,13 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { densenet121, densenet169, densenet201 } from '../../src/zoo/densenet.js';
-import type { BuildOptions, Builder } from '../../src/zoo/types.js';
+import type { Builder } from '../../src/zoo/types.js';
 import { kerasReference } from '../reference.js';
-
-const DEFAULTS: BuildOptions = { inputSize: [224, 224], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
+import { analyse, DEFAULTS } from './build.js';
 
 /** Dense-block lengths of the paper's Table 1 (Huang et al., arXiv 1608.06993). */
 const MODELS: Array<[string, Builder, number[]]> = [
@@ -18,13 +15,6 @@ const MODELS: Array<[string, Builder, number[]]> = [
 
 const K = 32; // growth rate
 const STEM = 64; // 2k filters in the 7x7 stem
-
-function analyse(build: Builder, opts: Partial<BuildOptions> = {}): ModelReport {
-  const built = build({ ...DEFAULTS, ...opts });
-  const report = analyzeGraph(graphFromTfjs(built.model, built.blocks));
-  built.model.dispose();
-  return report;
-}
 
 /**
  * Parameters in closed form: a unit reading c channels owns BN(c) + 1x1 (c -> 4k) + BN(4k)

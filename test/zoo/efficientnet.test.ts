@@ -1,16 +1,13 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { efficientnetB0, roundFilters, roundRepeats } from '../../src/zoo/efficientnet.js';
 import { Normalization } from '../../src/zoo/normalization-layer.js';
-import type { BuildOptions, BuiltModel } from '../../src/zoo/types.js';
+import type { BuiltModel } from '../../src/zoo/types.js';
 import { kerasReference } from '../reference.js';
-
-const DEFAULTS: BuildOptions = { inputSize: [224, 224], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
+import { DEFAULTS, reportOf } from './build.js';
 
 beforeAll(() => ensureAnalysisBackend());
 
@@ -78,7 +75,7 @@ describe('efficientnetb0 equals Keras applications (include_top, 1000 classes, w
 
   beforeAll(() => {
     built = efficientnetB0(DEFAULTS);
-    r = analyzeGraph(graphFromTfjs(built.model, built.blocks));
+    r = reportOf(built);
   });
 
   it('has the published parameters, layers, depth and MACs', () => {

@@ -3,28 +3,17 @@ import { fileURLToPath } from 'node:url';
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { ceilModePadding, googlenet } from '../../src/zoo/googlenet.js';
-import type { BuildOptions } from '../../src/zoo/types.js';
 import { otherReference } from '../reference.js';
+import { analyse, DEFAULTS } from './build.js';
 
 const REFERENCE = fileURLToPath(new URL('../../../shared/reference/keras-applications.json', import.meta.url));
 const json = JSON.parse(readFileSync(REFERENCE, 'utf8')) as {
   workedExamples: { inceptionBottleneck: { reductionMacsParts: number[] } };
 };
 const ref = otherReference('googlenet');
-
-const DEFAULTS: BuildOptions = { inputSize: [224, 224], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
-
-function analyse(opts: Partial<BuildOptions> = {}): ModelReport {
-  const built = googlenet({ ...DEFAULTS, ...opts });
-  const report = analyzeGraph(graphFromTfjs(built.model, built.blocks));
-  built.model.dispose();
-  return report;
-}
 
 /** PyTorch's pooling output size with ceil_mode=True and no padding (aten pooling_output_shape). */
 function torchCeilPool(n: number, k: number, s: number): number {
@@ -56,7 +45,7 @@ beforeAll(() => ensureAnalysisBackend());
 describe('googlenet (torchvision, 224)', () => {
   let r: ModelReport;
   beforeAll(() => {
-    r = analyse();
+    r = analyse(googlenet);
   });
 
   it('has the published parameters as torchvision counts them (BN running statistics are buffers there)', () => {

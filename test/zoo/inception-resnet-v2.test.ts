@@ -1,14 +1,13 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { CustomScaleLayer } from '../../src/zoo/custom-scale-layer.js';
 import { inceptionResnetV2 } from '../../src/zoo/inception-resnet-v2.js';
 import type { BuildOptions, BuiltModel } from '../../src/zoo/types.js';
 import { kerasReference } from '../reference.js';
+import { reportOf } from './build.js';
 
 const DEFAULTS: BuildOptions = { inputSize: [299, 299], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
 
@@ -77,7 +76,7 @@ describe('inceptionresnetv2 equals Keras applications (include_top, 1000 classes
 
   beforeAll(() => {
     built = inceptionResnetV2(DEFAULTS);
-    r = analyzeGraph(graphFromTfjs(built.model, built.blocks));
+    r = reportOf(built);
   });
 
   it('has the published parameters, layers, depth, MACs and receptive field', () => {

@@ -1,16 +1,12 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { makeDivisible, mobilenetV2 } from '../../src/zoo/mobilenet-v2.js';
-import type { BuildOptions, BuiltModel } from '../../src/zoo/types.js';
+import type { BuiltModel } from '../../src/zoo/types.js';
 import { kerasReference } from '../reference.js';
+import { DEFAULTS, reportOf } from './build.js';
 
-const DEFAULTS: BuildOptions = { inputSize: [224, 224], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
-
-const report = (built: BuiltModel): ModelReport => analyzeGraph(graphFromTfjs(built.model, built.blocks));
 const channels = (built: BuiltModel, layer: string): number => built.model.getLayer(layer).outputShape.at(-1) as number;
 
 beforeAll(() => ensureAnalysisBackend());
@@ -22,7 +18,7 @@ describe('mobilenetv2 equals Keras applications (include_top, 1000 classes, weig
 
   beforeAll(() => {
     built = mobilenetV2(DEFAULTS);
-    r = report(built);
+    r = reportOf(built);
   });
 
   it('has the published parameters, layers, depth, MACs and receptive field', () => {
@@ -148,7 +144,7 @@ const SLIM_TABLE: [alpha: number, macsM: number, paramsM: number][] = [
 describe.each(SLIM_TABLE)('mobilenetv2 alpha %s at 224 matches the published table', (alpha, macsM, paramsM) => {
   it(`has ${macsM}M MACs and ${paramsM}M conv + dense parameters`, () => {
     const built = mobilenetV2({ ...DEFAULTS, alpha });
-    const r = report(built);
+    const r = reportOf(built);
     const weighted = r.layers.filter((l) => ['Conv2D', 'DepthwiseConv2D', 'Dense'].includes(l.className));
     const params = weighted.reduce((s, l) => s + l.params.total, 0);
     expect((params / 1e6).toFixed(2)).toBe(paramsM.toFixed(2));

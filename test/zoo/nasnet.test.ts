@@ -1,12 +1,11 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { LayerReport, ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { nasnetMobile } from '../../src/zoo/nasnet.js';
 import type { BuildOptions, BuiltModel } from '../../src/zoo/types.js';
 import { kerasReference } from '../reference.js';
+import { DEFAULTS, reportOf } from './build.js';
 
 /**
  * NASNetMobile against keras/src/applications/nasnet.py. Expected values are the published
@@ -15,8 +14,6 @@ import { kerasReference } from '../reference.js';
  * blocks per cell, BatchNormalization with 4 weights per channel of which 2 are moving
  * statistics.
  */
-
-const DEFAULTS: BuildOptions = { inputSize: [224, 224], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
 
 function build(opts: Partial<BuildOptions> = {}): BuiltModel {
   return nasnetMobile({ ...DEFAULTS, ...opts });
@@ -28,7 +25,7 @@ let byName: Map<string, LayerReport>;
 beforeAll(async () => {
   await ensureAnalysisBackend();
   const built = build();
-  report = analyzeGraph(graphFromTfjs(built.model, built.blocks));
+  report = reportOf(built);
   byName = new Map(report.layers.map((l) => [l.name, l]));
   built.model.dispose();
 });

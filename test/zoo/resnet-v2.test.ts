@@ -1,20 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../src/analysis/analyze.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import { resnet101v2, resnet152v2, resnet50v2 } from '../../src/zoo/resnet-v2.js';
-import type { BuildOptions, Builder } from '../../src/zoo/types.js';
 import { kerasReference } from '../reference.js';
-
-const DEFAULTS: BuildOptions = { inputSize: [224, 224], classes: 1000, includeTop: true, pooling: 'none', alpha: 1 };
-
-function analyzeBuilt(builder: Builder, opts: Partial<BuildOptions> = {}): ModelReport {
-  const built = builder({ ...DEFAULTS, ...opts });
-  const report = analyzeGraph(graphFromTfjs(built.model, built.blocks));
-  built.model.dispose();
-  return report;
-}
+import { analyse, DEFAULTS, layerNamed } from './build.js';
 
 beforeAll(() => ensureAnalysisBackend());
 
@@ -27,7 +16,7 @@ describe.each([
   const ref = kerasReference(name);
   let r: ModelReport;
   beforeAll(() => {
-    r = analyzeBuilt(builder);
+    r = analyse(builder);
   });
 
   it('has the published parameters, layer counts, depth and MACs within 0.5%', () => {
@@ -62,13 +51,9 @@ describe.each([
 
 describe('ResNet50V2 layout (Keras residual_block_v2)', () => {
   let r: ModelReport;
-  const layer = (name: string) => {
-    const l = r.layers.find((x) => x.name === name);
-    if (!l) throw new Error(`no layer ${name}`);
-    return l;
-  };
+  const layer = (name: string) => layerNamed(r, name);
   beforeAll(() => {
-    r = analyzeBuilt(resnet50v2);
+    r = analyse(resnet50v2);
   });
 
   it('has the layers Keras names, including the unnamed stride-2 shortcut pools', () => {
