@@ -39,11 +39,6 @@ function program(): Command {
 /** Runs the CLI and returns the exit status; prints errors as one line unless --debug. */
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  // `dnarch ... | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
   try {
     await program().parseAsync(argv);
     return 0;
