@@ -13,7 +13,8 @@ const DTYPE_BYTES: Readonly<Record<string, number>> = {
   float32: 4, int32: 4, float16: 2, bfloat16: 2, uint16: 2, int16: 2, uint8: 1, int8: 1, bool: 1, float64: 8,
 };
 
-function paramsOf(node: LayerNode): ParamCount {
+/** The parameters of a layer's weights, whichever call this node is. */
+function weightParams(node: LayerNode): ParamCount {
   let trainable = 0;
   let nonTrainable = 0;
   for (const w of node.weights) {
@@ -24,6 +25,10 @@ function paramsOf(node: LayerNode): ParamCount {
   return { total: trainable + nonTrainable, trainable, nonTrainable };
 }
 
+/** A repeated call of a shared layer owns no weights: its first call counts them. */
+const paramsOf = (node: LayerNode): ParamCount =>
+  node.sharedWith !== undefined ? { total: 0, trainable: 0, nonTrainable: 0 } : weightParams(node);
+
 function activationBytes(node: LayerNode): number {
   return node.outputShapes.reduce((sum, s) => sum + sampleElements(s) * FLOAT32_BYTES, 0);
 }
@@ -31,6 +36,7 @@ function activationBytes(node: LayerNode): number {
 type CostResult = LayerCost & { supported: boolean; note?: string };
 
 function costOf(node: LayerNode): CostResult {
+  if (node.opaque !== undefined) return { macs: 0, flops: 0, supported: false, note: node.opaque };
   const handler = COST_HANDLERS[node.className];
   if (!handler) return { macs: 0, flops: 0, supported: false, note: `no cost handler for ${node.className}` };
   const c = handler(node);
@@ -56,13 +62,16 @@ function layerReport(node: LayerNode, fields: FieldAnalysis): LayerReport {
     supported: cost.supported,
     receptiveField: fields.perLayer.get(node.name) ?? null,
   };
-  if (cost.note) report.note = cost.note;
+  const shared = node.sharedWith !== undefined ? `weights shared with ${node.sharedWith}` : undefined;
+  const note = [cost.note, shared].filter((s) => s !== undefined).join('; ');
+  if (note) report.note = note;
   return report;
 }
 
 function weightBytes(graph: LayerGraph): Record<string, number> {
   const bytes: Record<string, number> = {};
   for (const n of graph.nodes) {
+    if (n.sharedWith !== undefined) continue;
     for (const w of n.weights) bytes[w.dtype] = (bytes[w.dtype] ?? 0) + product(w.shape) * (DTYPE_BYTES[w.dtype] ?? 4);
   }
   return bytes;
@@ -83,7 +92,8 @@ function totalsOf(graph: LayerGraph, layers: LayerReport[], fields: FieldAnalysi
     flops: sum((l) => l.flops),
     activations: { sumBytes: sum((l) => l.activationBytes), ...peak },
     depth: layers.filter((l) => l.params.total > 0).length,
-    layers: layers.length,
+    // Layers, not calls: a shared layer's repeated calls are not counted again.
+    layers: graph.nodes.filter((n) => n.sharedWith === undefined).length,
     receptiveField: fields.final,
   };
 }
@@ -124,6 +134,10 @@ export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): Model
     unsupported,
     complete: unsupported.length === 0,
     misalignedMerges: fields.misaligned,
-    savings: findSavings(graph, layers),
+    // A chain inside a repeated call is priced with its weights on both sides, as its first call is.
+    savings: findSavings(
+      graph,
+      layers.map((l, i) => (graph.nodes[i].sharedWith === undefined ? l : { ...l, params: weightParams(graph.nodes[i]) })),
+    ),
   };
 }
