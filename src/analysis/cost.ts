@@ -80,6 +80,21 @@ const recurrent = (gates: number): CostHandler => (n) => {
   return { macs, flops: 2 * macs + Number(steps) * gates * units * 5 };
 };
 
+const GATES: Readonly<Record<string, number>> = { SimpleRNN: 1, GRU: 3, LSTM: 4 };
+
+/**
+ * Bidirectional: the wrapped recurrent layer runs twice, forwards and backwards, then
+ * the two outputs merge (concat: free; sum / mul / ave: one op per output element).
+ */
+const bidirectional: CostHandler = (n) => {
+  const inner = cfg(n, 'layer') as { className?: string; config?: Record<string, unknown> } | undefined;
+  const gates = GATES[inner?.className ?? ''];
+  if (!gates || !inner?.config) return { macs: NaN, flops: NaN };
+  const one = recurrent(gates)({ ...n, config: inner.config });
+  const merge = cfg(n, 'mergeMode') === 'concat' || cfg(n, 'mergeMode') == null ? 0 : outElems(n);
+  return { macs: 2 * one.macs, flops: 2 * one.flops + merge };
+};
+
 /** Element-wise work of `perElement` FLOPs on every output element. */
 const elementwise = (perElement: number): CostHandler => (n) => ({ macs: 0, flops: perElement * outElems(n) });
 
@@ -137,6 +152,7 @@ export const COST_HANDLERS: Readonly<Record<string, CostHandler>> = {
   SimpleRNN: recurrent(1),
   GRU: recurrent(3),
   LSTM: recurrent(4),
+  Bidirectional: bidirectional,
 
   BatchNormalization: elementwise(2), // inference: x * scale + shift, folded
   LayerNormalization: elementwise(5),

@@ -1,76 +1,56 @@
-import { readFile, stat } from 'node:fs/promises';
-import * as tfl from '@tensorflow/tfjs-layers';
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { z } from 'zod';
 import { DnarchError } from '../errors.js';
+import { isZipMagic, readKerasArchive } from './keras-archive.js';
+import { modelFromTopology, normalizeTopology } from './keras-config.js';
+import { readCapped } from './safe-path.js';
 
 /**
- * Reads a model topology from a JSON file: a tfjs layers-model `model.json`
- * (tensorflowjs_converter or tfjs `model.save`) or a Keras `model.to_json()` file.
- * Topology only: weights are never read for analysis. Weight shards, .keras archives,
- * Keras 3 configs and hostile-file hardening beyond the checks here are the subject of
- * the "your own models" issue.
+ * Reads a user's model for analysis: a tfjs layers-model `model.json` (or its directory),
+ * a Keras `to_json()` file, or a Keras 3 `.keras` archive. Topology only: analysis never
+ * reads weights (src/load/weights.ts and keras-archive.ts serve inference).
  */
 
-/** Larger files are refused before they are read: topologies are kilobytes to a few megabytes. */
+/** Larger topologies are refused before they are read: real ones are kilobytes to a few megabytes. */
 export const MAX_MODEL_JSON_BYTES = 64 * 2 ** 20;
 
-const layerConfig = z.object({ class_name: z.string(), config: z.record(z.string(), z.unknown()) }).loose();
-const artifact = z
-  .object({
-    format: z.string().optional(),
-    modelTopology: z.union([z.object({ model_config: layerConfig }).loose(), layerConfig]),
-  })
-  .loose();
+/** True for arguments that name a file or directory rather than a zoo model. */
+export const looksLikePath = (arg: string): boolean => /[\\/]|\.(json|keras|h5)$/i.test(arg);
 
-/** True for arguments that name a file rather than a zoo model. */
-export const looksLikePath = (arg: string): boolean => /[\\/]|\.json$/i.test(arg);
-
-/** Keras' initialisers would fill every weight (slowly, with random numbers): analysis needs none. */
-function zeroInitialisers(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(zeroInitialisers);
-  if (value === null || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === '__proto__') continue; // JSON.parse makes it an own key; copying it would set a prototype
-    out[k] = k.endsWith('_initializer') && v !== null ? { class_name: 'Zeros', config: {} } : zeroInitialisers(v);
-  }
-  return out;
-}
-
-function topologyOf(file: string, json: unknown): Record<string, unknown> {
-  if (json && typeof json === 'object' && (json as { format?: unknown }).format === 'graph-model') {
-    throw new DnarchError(
-      'BAD_INPUT',
-      `${file} is a TensorFlow.js graph model (a converted TensorFlow graph, no layers): dnarch reads layers models (model.json with "format": "layers-model") and Keras to_json() files`,
-    );
-  }
-  const asArtifact = artifact.safeParse(json);
-  if (asArtifact.success) {
-    const t = asArtifact.data.modelTopology;
-    return ('model_config' in t ? t.model_config : t) as Record<string, unknown>;
-  }
-  const asKeras = layerConfig.safeParse(json);
-  if (asKeras.success) return asKeras.data as Record<string, unknown>;
-  const issue = asArtifact.error.issues[0];
-  const where = issue.path.length ? `at ${issue.path.join('.')}` : 'at the top level';
-  throw new DnarchError('BAD_INPUT', `${file} is not a layers model or Keras model JSON: ${where}: ${issue.message}`);
-}
-
-async function readJson(file: string): Promise<unknown> {
-  let size: number;
+/** A directory stands for the model.json inside it, as tensorflowjs_converter writes it. */
+async function modelPath(file: string): Promise<string> {
+  let s;
   try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new DnarchError('BAD_INPUT', `${file} is not a file`);
-    size = s.size;
+    s = await stat(file);
   } catch (e) {
-    if (e instanceof DnarchError) throw e;
     throw new DnarchError('BAD_INPUT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  if (size > MAX_MODEL_JSON_BYTES) {
-    throw new DnarchError('BAD_INPUT', `${file} is ${size} bytes: larger than the ${MAX_MODEL_JSON_BYTES}-byte limit for a model topology`);
+  if (!s.isDirectory()) return file;
+  const inside = join(file, 'model.json');
+  try {
+    await stat(inside);
+  } catch {
+    throw new DnarchError('BAD_INPUT', `${file} is a directory without a model.json: give the model.json, a Keras JSON file or a .keras archive`);
   }
-  const text = await readFile(file, 'utf8');
+  return inside;
+}
+
+async function firstBytes(file: string, n: number): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(n);
+    const { bytesRead } = await handle.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46];
+
+async function readJsonFile(file: string): Promise<unknown> {
+  const text = (await readCapped(file, MAX_MODEL_JSON_BYTES)).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -78,25 +58,34 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-/** tfjs-layers writes some warnings to the console itself; core code never prints. */
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
-  const saved = { log: console.log, warn: console.warn };
-  console.log = console.warn = () => undefined;
-  try {
-    return await work();
-  } finally {
-    Object.assign(console, saved);
+/** The topology of a model file, normalised to what tfjs deserializes. */
+async function topologyOf(file: string): Promise<Record<string, unknown>> {
+  const head = await firstBytes(file, 8);
+  if (isZipMagic(head)) {
+    const archive = await readKerasArchive(file, { weights: false });
+    const config = archive.kerasVersion ? { keras_version: archive.kerasVersion, model_config: archive.config } : archive.config;
+    return normalizeTopology(file, config);
   }
+  if (HDF5_MAGIC.every((b, i) => head[i] === b)) {
+    throw new DnarchError(
+      'BAD_INPUT',
+      `${file} is an HDF5 file (a Keras 2 .h5 model or weights): dnarch reads .keras archives, model.json and Keras to_json() files; ` +
+        'save with model.save("model.keras") or convert with tensorflowjs_converter',
+    );
+  }
+  const json = await readJsonFile(file);
+  const keys = json && typeof json === 'object' && !Array.isArray(json) ? Object.keys(json) : [];
+  if (!['modelTopology', 'class_name', 'model_config'].some((k) => keys.includes(k))) {
+    throw new DnarchError(
+      'BAD_INPUT',
+      `${file} is not a layers model or Keras model JSON: expected "modelTopology" (a tfjs model.json) or "class_name" and "config" (Keras to_json)`,
+    );
+  }
+  return normalizeTopology(file, json);
 }
 
 /** Builds the tfjs LayersModel of a model file's topology, with zero-initialised weights. */
-export async function loadModelFile(file: string): Promise<LayersModel> {
-  const topology = zeroInitialisers(topologyOf(file, await readJson(file)));
-  try {
-    return await quietly(() => tfl.models.modelFromJSON({ modelTopology: topology as never }));
-  } catch (e) {
-    // Keep tfjs' reason, not its multi-line advice about custom layers.
-    const msg = String((e as Error)?.message ?? e).split('\n')[0].split('. This may be due')[0];
-    throw new DnarchError('BAD_INPUT', `${file}: tfjs cannot build this model: ${msg}`);
-  }
+export async function loadModelFile(arg: string): Promise<LayersModel> {
+  const file = await modelPath(arg);
+  return modelFromTopology(file, await topologyOf(file));
 }

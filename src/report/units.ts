@@ -35,5 +35,6 @@ export function fieldText(rf: { size: number[]; global?: boolean } | null): stri
   return rf.global ? 'all' : perAxis(rf.size);
 }
 
-/** "3.86 GMACs"-style, in units of 1e9 with three significant digits. */
-export const gmacs = (macs: number): string => `${Number((macs / 1e9).toPrecision(3))} GMACs`;
+/** "3.86 GMACs" for a network's worth of work, "87.7k MACs" for small models. */
+export const gmacs = (macs: number): string =>
+  macs >= 1e8 ? `${Number((macs / 1e9).toPrecision(3))} GMACs` : `${si(macs)} MACs`;

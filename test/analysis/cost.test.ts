@@ -132,3 +132,16 @@ describe('element-wise FLOPs', () => {
     expect(layer(r, 1).flops).toBe(30);
   });
 });
+
+describe('recurrent layers: steps x gates x units x (features + units) MACs', () => {
+  it('GRU and a Bidirectional GRU (twice the work, concat merge free)', async () => {
+    const [steps, features, units] = [7, 5, 4];
+    const gru = await analyzeChain([steps, features], [tfl.layers.gru({ units, returnSequences: true, kernelInitializer: 'zeros', recurrentInitializer: 'zeros' })]);
+    expect(layer(gru, 0).macs).toBe(steps * 3 * units * (features + units));
+    const bi = await analyzeChain([steps, features], [
+      tfl.layers.bidirectional({ layer: tfl.layers.gru({ units, returnSequences: true, kernelInitializer: 'zeros', recurrentInitializer: 'zeros' }) as never, mergeMode: 'concat' }),
+    ]);
+    expect(layer(bi, 0).macs).toBe(2 * steps * 3 * units * (features + units));
+    expect(layer(bi, 0).outputShape).toEqual([null, steps, 2 * units]);
+  });
+});
