@@ -1,5 +1,5 @@
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { layerOrder } from './layer-order.js';
+import { layerOrder, walkCalls } from './layer-order.js';
 import type { LayerGraph, LayerNode, Shape, WeightInfo } from './types.js';
 
 type TfLayer = LayersModel['layers'][number];
@@ -74,40 +74,8 @@ function callsInOrder(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): TfNo
     // in beside its own without checking. Depth and call order still sort the calls.
   }
   const position = new Map(order.map((l, i) => [l, i]));
-  // Post-order DFS from the outputs, as layerOrder (and tfjs' container.js) does.
-  const finished = new Set<TfNode>();
-  const postOrder: TfNode[] = [];
-  for (const out of outputs) {
-    const root = out.sourceLayer.inboundNodes[out.nodeIndex];
-    if (finished.has(root)) continue;
-    finished.add(root);
-    const stack: { node: TfNode; next: number }[] = [{ node: root, next: 0 }];
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (top.next < top.node.inboundLayers.length) {
-        const child = inboundNode(top.node, top.next++);
-        if (finished.has(child)) continue;
-        finished.add(child);
-        stack.push({ node: child, next: 0 });
-      } else {
-        stack.pop();
-        postOrder.push(top.node);
-      }
-    }
-  }
-  // Depths as tfjs computes them: a call is one deeper than its deepest consumer.
-  const nodeDepth = new Map<TfNode, number>();
-  const layerDepth = new Map<TfLayer, number>();
-  for (let k = postOrder.length - 1; k >= 0; k--) {
-    const node = postOrder[k];
-    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.outboundLayer) ?? 0);
-    layerDepth.set(node.outboundLayer, depth);
-    nodeDepth.set(node, depth);
-    for (let i = 0; i < node.inboundLayers.length; i++) {
-      const from = inboundNode(node, i);
-      nodeDepth.set(from, Math.max(depth + 1, nodeDepth.get(from) ?? 0));
-    }
-  }
+  const { postOrder, nodeDepth } = walkCalls(outputs);
+  const finished = new Set(postOrder);
   const callIndex = (n: TfNode) => n.outboundLayer.inboundNodes.indexOf(n);
   const sorted = postOrder.sort(
     (a, b) =>

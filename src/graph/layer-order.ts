@@ -6,17 +6,21 @@ type Node = Layer['inboundNodes'][number];
 /** The node (one call of a layer) that the i-th input of `node` comes from. */
 const inboundNode = (node: Node, i: number): Node => node.inboundLayers[i].inboundNodes[node.nodeIndices[i]];
 
+/** A model's calls, walked from its outputs as tfjs' Container walks them. */
+export interface CallWalk {
+  /** Layers in the order they are first reached: the tie-break within a depth. */
+  reached: Set<Layer>;
+  /** Calls in DFS post-order (tfjs' nodesInDecreasingDepth). */
+  postOrder: Node[];
+  nodeDepth: Map<Node, number>;
+  layerDepth: Map<Layer, number>;
+}
+
 /**
- * The layers between `inputs` and `outputs`, in exactly the order of tfjs' `model.layers`
- * (and Keras' functional models), without building a LayersModel.
- *
- * tfjs' Container constructor computes this order with arrays searched by `indexOf` and a
- * name check that filters all names once per name, which is quadratic in the layer count
- * (0.8 s for the 4,214 layers of resnet1202). This is the same algorithm in O(nodes + edges):
- * every step below mirrors one of container.js, so the two orders cannot drift apart;
- * test/graph/order.test.ts holds it to tfjs' own order on every zoo model.
+ * Steps 1 and 2 of tfjs' Container constructor (buildMapOfGraph, then depths), in
+ * O(nodes + edges). Shared by layerOrder and the call order of nested graphs.
  */
-export function layerOrder(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Layer[] {
+export function walkCalls(outputs: SymbolicTensor[]): CallWalk {
   // 1. buildMapOfGraph: a DFS from the outputs through inbound nodes. A layer's index is
   //    the order it is first reached in, the tie-break within a depth below. Explicit
   //    stack instead of recursion: the order is the same, and depth is not limited by the
@@ -66,6 +70,22 @@ export function layerOrder(inputs: SymbolicTensor[], outputs: SymbolicTensor[]):
       nodeDepth.set(from, Math.max(depth + 1, nodeDepth.get(from) ?? 0));
     }
   }
+
+  return { reached, postOrder, nodeDepth, layerDepth };
+}
+
+/**
+ * The layers between `inputs` and `outputs`, in exactly the order of tfjs' `model.layers`
+ * (and Keras' functional models), without building a LayersModel.
+ *
+ * tfjs' Container constructor computes this order with arrays searched by `indexOf` and a
+ * name check that filters all names once per name, which is quadratic in the layer count
+ * (0.8 s for the 4,214 layers of resnet1202). This is the same algorithm in O(nodes + edges):
+ * every step below mirrors one of container.js, so the two orders cannot drift apart;
+ * test/graph/order.test.ts holds it to tfjs' own order on every zoo model.
+ */
+export function layerOrder(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): Layer[] {
+  const { reached, postOrder, layerDepth } = walkCalls(outputs);
 
   // 3. Deepest first, then by index. Buckets filled in index order are already sorted
   //    within a depth, so no comparison sort is needed.
