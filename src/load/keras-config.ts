@@ -1,6 +1,5 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
 import { DnarchError } from '../errors.js';
 import { GroupedConv2D, type GroupedConv2DArgs } from '../zoo/grouped-conv.js';
@@ -40,15 +39,15 @@ export const LIMITS = Object.freeze({
   maxJsonDepth: 200,
 });
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A name or value quoted for a one-line message. */
-const q = (v: unknown): string => {
+export const q = (v: unknown): string => {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 80 ? `${s.slice(0, 77)}..."` : s;
 };
-const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
+export const oneLine = (s: string): string => s.replace(/\s*\n\s*/g, ' ').trim();
 
 function fail(file: string, where: string, problem: string): never {
   throw new DnarchError('BAD_INPUT', `${file}: ${where}: ${oneLine(problem)}`);
@@ -101,7 +100,7 @@ export function zeroInitialisers(value: unknown): unknown {
 // What tfjs knows.
 
 type Registry = Record<string, [unknown, unknown]>;
-const registry = (): Registry => tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Registry;
+export const registry = (): Registry => tfc.serialization.SerializationMap.getMap().classNameMap as unknown as Registry;
 
 /** tfjs' toCamelCase: what its loader does to every key and to string values with '_'. */
 const toCamel = (s: string): string => (s.length <= 1 || !s.includes('_') ? s : s.replace(/_+(\w|$)/g, (_, c: string) => c.toUpperCase()));
@@ -738,111 +737,4 @@ export function normalizeTopology(file: string, topology: unknown): Record<strin
   const keras3 = typeof version === 'string' && /^3\./.test(version);
   const normalized = new Normalizer(file, keras3).model(clean, path);
   return zeroInitialisers(normalized) as Record<string, unknown>;
-}
-
-// ---------------------------------------------------------------------------------------
-// Building: tfjs' own loader, with every failure named and weights capped.
-
-type LayerProto = { apply: (...a: unknown[]) => unknown; addWeight: (...a: unknown[]) => unknown };
-type TfLayer = InstanceType<typeof tfl.layers.Layer>;
-
-/** tfjs' reason, without its multi-line advice. */
-const reasonOf = (e: unknown): string =>
-  oneLine(String((e as Error)?.message ?? e).split('\n')[0].split('. This may be due')[0]);
-
-const classOf = (layer: TfLayer): string => {
-  try {
-    return layer.getClassName();
-  } catch {
-    return 'layer';
-  }
-};
-
-/**
- * Runs tfjs' loader on a normalized topology (normalizeTopology's output). While it runs,
- * synchronously: each layer's deserialization, call and weight creation is watched, so a
- * failure names the layer and its class in one line, and no weight beyond the caps is
- * allocated. tfjs' console warnings are silenced (core code never prints).
- */
-export async function modelFromTopology(file: string, topology: Record<string, unknown>): Promise<LayersModel> {
-  const proto = tfl.layers.Layer.prototype as unknown as LayerProto;
-  const seqProto = tfl.Sequential.prototype as unknown as { add: (layer: TfLayer) => void };
-  const saved = { apply: proto.apply, addWeight: proto.addWeight, add: seqProto.add, log: console.log, warn: console.warn };
-  const map = registry();
-  const savedEntries: [string, [unknown, unknown]][] = [];
-  const created: { dispose: () => void }[] = [];
-  const zeros = tfl.initializers.zeros();
-  let total = 0;
-  const named = (e: unknown, layer: string, className: string): DnarchError =>
-    e instanceof DnarchError ? e : new DnarchError('BAD_INPUT', `${file}: layer ${q(layer)} (${className}): ${reasonOf(e)}`, { cause: e });
-
-  proto.apply = function (this: TfLayer, ...args: unknown[]) {
-    try {
-      return saved.apply.apply(this, args);
-    } catch (e) {
-      throw named(e, this.name, classOf(this));
-    }
-  };
-  proto.addWeight = function (this: TfLayer, ...args: unknown[]) {
-    const [weight, shape] = args as [string, number[]];
-    const elements = shape.reduce((a, b) => a * b, 1);
-    if (!shape.every((d) => Number.isInteger(d) && d >= 0) || !Number.isFinite(elements)) {
-      throw new DnarchError('BAD_INPUT', `${file}: layer ${q(this.name)} (${classOf(this)}): weight ${weight} has no definite shape (${q(shape)})`);
-    }
-    if (elements > LIMITS.maxLayerWeights) {
-      throw new DnarchError('BAD_INPUT', `${file}: layer ${q(this.name)} (${classOf(this)}): weight ${weight} of shape ${shape.join('x')} has ${elements} elements, more than the limit of 2^31`);
-    }
-    total += elements;
-    if (total > LIMITS.maxTotalWeights) {
-      throw new DnarchError('BAD_INPUT', `${file}: layer ${q(this.name)} (${classOf(this)}): the model's weights pass the limit of 2^32 elements`);
-    }
-    // Zeros whatever the config or tfjs' defaults say: an absent recurrent_initializer means
-    // an orthogonal matrix (a QR decomposition, seconds for a large LSTM); analysis needs none.
-    args[3] = zeros;
-    const variable = saved.addWeight.apply(this, args) as { dispose: () => void };
-    created.push(variable);
-    return variable;
-  };
-  seqProto.add = function (this: TfLayer, layer: TfLayer) {
-    try {
-      saved.add.call(this, layer);
-    } catch (e) {
-      throw named(e, layer?.name ?? '?', `${classOf(layer)} in Sequential ${q(this.name)}`);
-    }
-  };
-  for (const [className, entry] of Object.entries(map)) {
-    const [cls, fromConfig] = entry;
-    if (typeof cls !== 'function' || !((cls as { prototype?: unknown }).prototype instanceof tfl.layers.Layer)) continue;
-    savedEntries.push([className, entry]);
-    map[className] = [
-      cls,
-      (c: unknown, config: Json, ...rest: unknown[]) => {
-        try {
-          return (fromConfig as (...a: unknown[]) => unknown)(c, config, ...rest);
-        } catch (e) {
-          const original = className === OPAQUE_CLASS_NAME ? decodeURIComponent(String(config.originalClassName)) : className;
-          throw named(e, typeof config?.name === 'string' ? config.name : '(unnamed)', original);
-        }
-      },
-    ];
-  }
-  console.log = console.warn = () => undefined;
-  let pending: Promise<LayersModel>;
-  try {
-    // Without a weights manifest, modelFromJSON builds everything before its first await.
-    pending = tfl.models.modelFromJSON({ modelTopology: topology as never });
-  } finally {
-    Object.assign(proto, { apply: saved.apply, addWeight: saved.addWeight });
-    seqProto.add = saved.add;
-    for (const [className, entry] of savedEntries) map[className] = entry;
-    Object.assign(console, { log: saved.log, warn: saved.warn });
-  }
-  try {
-    return await pending;
-  } catch (e) {
-    for (const v of created) v.dispose();
-    if (e instanceof DnarchError) throw e;
-    if (e instanceof RangeError) throw new DnarchError('BAD_INPUT', `${file}: the model is too large to build: ${reasonOf(e)}`, { cause: e });
-    throw new DnarchError('BAD_INPUT', `${file}: tfjs cannot build this model: ${reasonOf(e)}`, { cause: e });
-  }
 }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
 import { isZipMagic, readKerasArchive } from './keras-archive.js';
-import { modelFromTopology, normalizeTopology } from './keras-config.js';
+import { modelFromTopology } from './build-model.js';
+import { normalizeTopology } from './keras-config.js';
 import { readCapped } from './safe-path.js';
 
 /**

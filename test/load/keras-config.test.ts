@@ -9,7 +9,8 @@ import { analyzeGraph } from '../../src/analysis/analyze.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { DnarchError } from '../../src/errors.js';
 import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
-import { LIMITS, modelFromTopology, normalizeTopology, zeroInitialisers } from '../../src/load/keras-config.js';
+import { modelFromTopology } from '../../src/load/build-model.js';
+import { LIMITS, normalizeTopology, zeroInitialisers } from '../../src/load/keras-config.js';
 import { OPAQUE_CLASS_NAME } from '../../src/load/opaque-layer.js';
 
 beforeAll(() => ensureAnalysisBackend());
