@@ -177,7 +177,9 @@ export function receptiveFields(graph: LayerGraph): FieldAnalysis {
   for (const node of graph.nodes) {
     const inputs = node.inbound.map((name) => perLayer.get(name) ?? null);
     let field: Field;
-    if (node.inbound.length === 0) field = inputField(node);
+    // A stand-in for a layer dnarch cannot see into (Lambda, custom classes): unknown geometry.
+    if (node.opaque !== undefined) field = null;
+    else if (node.inbound.length === 0) field = inputField(node);
     else if (MERGES.has(node.className)) {
       const m = mergeField(node, inputs);
       field = m.field;

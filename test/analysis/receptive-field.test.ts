@@ -8,6 +8,7 @@ import { resolveOptions } from '../../src/zoo/options.js';
 import { findModel, ZOO } from '../../src/zoo/registry.js';
 import { kerasReference } from '../reference.js';
 import { literalFields, node, sq, tfjsFields } from './rf-graphs.js';
+import { receptiveFields } from '../../src/analysis/receptive-field.js';
 
 const z = { kernelInitializer: 'zeros' } as const;
 const conv = (name: string, kernelSize: number | number[], more: Parameters<typeof tfl.layers.conv2d>[0] | object = {}) =>
@@ -387,5 +388,21 @@ describe('unknown geometry gives null, and null propagates', () => {
     expect(f.rf('in')).toBeNull();
     expect(f.rf('fc')).toBeNull();
     expect(f.final).toBeNull();
+  });
+});
+
+describe('stand-ins for layers dnarch cannot see into', () => {
+  it('a Lambda or custom layer has an unknown field, and so has everything after it', () => {
+    const layer = (name: string, className: string, inbound: string[], extra: Record<string, unknown> = {}) => ({
+      name, className, config: {}, inputShapes: [[null, 8, 8, 3]], outputShapes: [[null, 8, 8, 3]],
+      weights: [], inbound, block: [], ...extra,
+    });
+    const { perLayer } = receptiveFields({
+      name: 'g', inputs: ['in'], outputs: ['after'],
+      nodes: [layer('in', 'InputLayer', []), layer('lambda', 'Lambda', ['in'], { opaque: 'a Lambda: its code is not analysed' }), layer('after', 'ReLU', ['lambda'])],
+    });
+    expect(perLayer.get('in')).toEqual({ size: [1, 1], stride: [1, 1], padding: [0, 0] });
+    expect(perLayer.get('lambda')).toBeNull();
+    expect(perLayer.get('after')).toBeNull();
   });
 });
