@@ -67,12 +67,6 @@ export function windowOf(node: LayerNode): WindowGeometry | undefined {
 /** Span of a dilated kernel: d (k - 1) + 1. */
 export const effectiveKernel = (k: number, dilation = 1): number => dilation * (k - 1) + 1;
 
-/** Output length of a window over n inputs, as TensorFlow computes it. */
-export function outputLength(n: number, k: number, stride: number, padding: WindowGeometry['padding'], dilation = 1): number {
-  const span = effectiveKernel(k, dilation);
-  return padding === 'valid' ? Math.floor((n - span) / stride) + 1 : Math.ceil(n / stride);
-}
-
 /**
  * Padding TensorFlow adds before the first element ('same': the total is split with
  * the smaller half first; 'causal': all of it first; 'valid': none).

@@ -83,12 +83,6 @@ export function renderSavingsCsv(r: ModelReport): string {
   return `${[head, ...rows].join('\n')}\n`;
 }
 
-/** A short total for summaries: "63 sites: 2.1G MACs instead of 30.9G". */
-export const savingsTotalText = (s: Savings): string =>
-  s.total.sites === 0
-    ? 'no bottleneck sites'
-    : `${s.total.sites} sites cost ${si(s.total.actual.macs)} MACs where single convolutions would cost ${si(s.total.counterfactual.macs)}`;
-
 /** The terminal view: every site, the modules, and the sentence. */
 export function renderSavingsTable(r: ModelReport, opts: { color: boolean }): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
