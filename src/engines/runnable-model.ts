@@ -1,0 +1,185 @@
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tfc from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { buildModel } from '../api.js';
+import { DnarchError } from '../errors.js';
+import { isZipMagic, kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../load/keras-archive.js';
+import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/model-file.js';
+import { OPAQUE_CLASS_NAME } from '../load/opaque-layer.js';
+import { readCapped } from '../load/safe-path.js';
+import { loadWeights } from '../load/weights.js';
+import type { ModelOptions } from '../zoo/options.js';
+import { ensureAnalysisBackend } from './analysis-backend.js';
+import { seedWeights } from './seed-weights.js';
+
+/**
+ * A model with weights that can run: what bench and export feed to an engine. Zoo models
+ * and weightless files get deterministic seeded weights (timing does not depend on the
+ * values, but NaNs and denormals would), model files their own.
+ */
+export interface RunnableModel {
+  /** The zoo name or the file as given. */
+  name: string;
+  model: LayersModel;
+  weights: 'seeded' | 'file';
+  /** Said to the user: where the weights come from when that is not obvious. */
+  note?: string;
+  dispose(): void;
+}
+
+export interface LoadRunnableOptions {
+  /** Shape of a zoo architecture (input size, classes, ...); refused for files. */
+  model?: ModelOptions;
+  /** Seed of the random weights (default 1). */
+  seed?: number;
+}
+
+type AnyLayer = LayersModel['layers'][number];
+
+/** Every layer, inside nested models too. */
+function* allLayers(layers: readonly AnyLayer[]): Generator<AnyLayer> {
+  for (const l of layers) {
+    yield l;
+    const inner = (l as unknown as { layers?: AnyLayer[] }).layers;
+    if (Array.isArray(inner)) yield* allLayers(inner);
+  }
+}
+
+/** A stand-in for a layer tfjs cannot build has no computation: such a model cannot run. */
+export function refuseOpaque(model: LayersModel, label: string): void {
+  for (const l of allLayers(model.layers)) {
+    if ((l.constructor as { className?: string }).className === OPAQUE_CLASS_NAME) {
+      throw new DnarchError(
+        'BAD_INPUT',
+        `${label}: layer "${l.name}" (${l.getClassName()}) cannot run: tfjs has no such layer, so dnarch can analyse this model but not execute it`,
+      );
+    }
+  }
+}
+
+async function resolveModelJson(file: string): Promise<string> {
+  try {
+    return (await stat(file)).isDirectory() ? join(file, 'model.json') : file;
+  } catch {
+    return file; // loadModelFile has already said what is wrong with it
+  }
+}
+
+async function isZip(file: string): Promise<boolean> {
+  const h = await open(file, 'r');
+  try {
+    const head = new Uint8Array(4);
+    await h.read(head, 0, 4, 0);
+    return isZipMagic(head);
+  } finally {
+    await h.close();
+  }
+}
+
+/** tfjs model.json: its weightsManifest, set on the model by weight name. Returns false when it has none. */
+async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean> {
+  const json = JSON.parse((await readCapped(file, MAX_MODEL_JSON_BYTES)).toString('utf8')) as { weightsManifest?: unknown };
+  const manifest = json.weightsManifest;
+  if (!Array.isArray(manifest) || manifest.every((g) => !Array.isArray((g as { weights?: unknown }).weights) || (g as { weights: unknown[] }).weights.length === 0)) {
+    return false;
+  }
+  const weights = await loadWeights(file, manifest);
+  const named: tfc.NamedTensorMap = {};
+  for (const [name, w] of weights) named[name] = tfc.tensor(w.values, w.shape, w.dtype);
+  try {
+    model.loadWeights(named, true);
+  } catch (e) {
+    throw new DnarchError('BAD_INPUT', `${file}: its weights do not fit the model: ${String((e as Error).message).split('\n')[0]}`);
+  } finally {
+    tfc.dispose(Object.values(named));
+  }
+  return true;
+}
+
+/**
+ * Keras 3 archive: each saved variable group onto the tfjs layer of the same name, variables
+ * in order (Keras and tfjs agree on kernel/bias and gamma/beta/mean/variance order). Any
+ * mismatch gives the reason and leaves the model untouched.
+ */
+async function setKerasWeights(model: LayersModel, file: string): Promise<string | undefined> {
+  const archive = await readKerasArchive(file);
+  if (!archive.weights) return archive.weightsNote ?? 'the archive has no weights';
+  const layerOf = new Map(kerasWeightPaths(archive.config).map((p) => [p.path, p.layer]));
+  const byName = new Map<string, AnyLayer>();
+  const collect = (layers: readonly AnyLayer[], prefix: string): void => {
+    for (const l of layers) {
+      byName.set(prefix + l.name, l);
+      const inner = (l as unknown as { layers?: AnyLayer[] }).layers;
+      if (Array.isArray(inner)) collect(inner, `${prefix}${l.name}/`);
+    }
+  };
+  collect(model.layers, '');
+  const pairs: [{ write(t: tfc.Tensor): unknown }, tfc.Tensor][] = [];
+  const assigned = new Set<unknown>();
+  const fail = (why: string): string => {
+    tfc.dispose(pairs.map((p) => p[1]));
+    return why;
+  };
+  for (const group of archive.weights.values() as Iterable<KerasWeightGroup>) {
+    const name = layerOf.get(group.path) ?? group.layerName;
+    const layer = name === undefined ? undefined : byName.get(name);
+    if (!layer) return fail(`no layer for the weights at ${group.path}`);
+    const targets = layer.weights.filter((w) => !assigned.has(w));
+    if (targets.length < group.vars.length) return fail(`layer "${name}" has ${layer.weights.length} weights, the archive ${group.vars.length}`);
+    for (const [i, v] of group.vars.entries()) {
+      const t = targets[i];
+      if (t.shape.join(',') !== v.shape.join(',')) return fail(`weight ${t.name} is [${t.shape}] in tfjs, [${v.shape}] in the archive`);
+      assigned.add(t);
+      pairs.push([t, tfc.tensor(v.data, [...v.shape], t.dtype as 'float32' | 'int32')]);
+    }
+  }
+  const missing = model.weights.filter((w) => !assigned.has(w));
+  if (missing.length > 0) return fail(`${missing.length} weights (e.g. ${missing[0].name}) are not in the archive`);
+  for (const [target, value] of pairs) target.write(value);
+  tfc.dispose(pairs.map((p) => p[1]));
+  return undefined;
+}
+
+async function fromFile(target: string, opts: LoadRunnableOptions): Promise<RunnableModel> {
+  if (opts.model && Object.values(opts.model).some((v) => v !== undefined)) {
+    throw new DnarchError('BAD_OPTION', `--input-size, --classes, --no-top, --pooling and --alpha apply to zoo models, not to ${target}`);
+  }
+  await ensureAnalysisBackend();
+  const model = await loadModelFile(target);
+  const base = { name: target, model, dispose: () => model.dispose() };
+  try {
+    refuseOpaque(model, target);
+    const file = await resolveModelJson(target);
+    const seeded = (note: string): RunnableModel => {
+      seedWeights(model, opts.seed ?? 1);
+      return { ...base, weights: 'seeded', note };
+    };
+    if (await isZip(file)) {
+      const why = await setKerasWeights(model, file);
+      return why === undefined ? { ...base, weights: 'file' } : seeded(`the .keras weights were not used (${why}): seeded random weights`);
+    }
+    if (await setTfjsWeights(model, file)) return { ...base, weights: 'file' };
+    return seeded('the file has no weights: seeded random weights');
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/**
+ * A zoo name (built, then given seeded random weights) or a model file (its own weights
+ * when it has them) as a model that can run.
+ */
+export async function loadRunnableModel(target: string, opts: LoadRunnableOptions = {}): Promise<RunnableModel> {
+  if (looksLikePath(target)) return fromFile(target, opts);
+  const built = await buildModel(target, opts.model ?? {});
+  try {
+    const model = built.model;
+    seedWeights(model, opts.seed ?? 1);
+    return { name: built.entry.name, model, weights: 'seeded', note: 'seeded random weights (timing does not depend on their values)', dispose: () => built.dispose() };
+  } catch (e) {
+    built.dispose();
+    throw e;
+  }
+}
