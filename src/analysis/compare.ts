@@ -1,64 +1,25 @@
+import type { z } from 'zod';
+import type {
+  CellValueSchema,
+  ComparedModelSchema,
+  ComparisonRowSchema,
+  ComparisonSchema,
+  DirectionSchema,
+  MetricSchema,
+  UnitSchema,
+} from './compare-schema.js';
 import type { Shape } from '../graph/types.js';
 import { perAxis, si } from '../report/units.js';
-import { SCHEMA_VERSION, type ModelReport, type ReceptiveField, type Savings, type SiteKind, type Totals } from './types.js';
+import { SCHEMA_VERSION, type ModelReport, type ReceptiveField, type SiteKind } from './types.js';
 
-/** Which way a row improves; null when neither way is "better" (depth, input size, ...). */
-export type Direction = 'lower' | 'higher' | null;
-
-export type Unit = 'params' | 'bytes' | 'macs' | 'flops' | 'layers' | 'pixels' | 'sites' | 'ratio';
-
-export type Metric =
-  | 'params'
-  | 'weights'
-  | 'macs'
-  | 'flops'
-  | 'peakActivations'
-  | 'depth'
-  | 'layers'
-  | 'input'
-  | 'receptiveField'
-  | 'bottleneckSites'
-  | 'macsWithoutBottlenecks'
-  | 'savedByBottlenecks';
-
-export type CellValue = number | string | null;
-
-export interface ComparedModel {
-  /** Column heading: unique among the compared models. */
-  label: string;
-  /** The report's model name (Keras' name for zoo models). */
-  name: string;
-  source: string;
-  inputShapes: Shape[];
-  totals: Totals;
-  savings: Savings['total'];
-  /** Bottleneck sites by kind, kinds in order of first appearance. */
-  sitesByKind: Partial<Record<SiteKind, number>>;
-  /** False when some layer has no cost handler: its MACs and FLOPs are lower bounds. */
-  complete: boolean;
-}
-
-export interface ComparisonRow {
-  metric: Metric;
-  /** Row heading for people. */
-  label: string;
-  unit: Unit;
-  direction: Direction;
-  /** One per model, in the order given. Input and receptive field are text ("299x299", "1311/32/618"). */
-  values: CellValue[];
-  /** value / the first model's value, for rows where that means something; else null. */
-  ratios: (number | null)[];
-  /** Index of the best model in this row; null when the row has no direction or no model stands out. */
-  best: number | null;
-}
-
-export interface Comparison {
-  schemaVersion: typeof SCHEMA_VERSION;
-  models: ComparedModel[];
-  rows: ComparisonRow[];
-  /** Sentences that read the rows: size against compute, where the compute goes, receptive fields. */
-  reading: string[];
-}
+// The output types, inferred from the zod schemas that `dnarch schema compare` publishes.
+export type Direction = z.infer<typeof DirectionSchema>;
+export type Unit = z.infer<typeof UnitSchema>;
+export type Metric = z.infer<typeof MetricSchema>;
+export type CellValue = z.infer<typeof CellValueSchema>;
+export type ComparedModel = z.infer<typeof ComparedModelSchema>;
+export type ComparisonRow = z.infer<typeof ComparisonRowSchema>;
+export type Comparison = z.infer<typeof ComparisonSchema>;
 
 interface RowDef {
   metric: Metric;
