@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { DnarchError } from '../errors.js';
+import { BUDGET_METRICS, type BudgetMetric, type BudgetResult, type CheckReport } from './check-types.js';
+import { quantityFromJson, type QuantityKind } from './quantity.js';
+import type { ModelReport } from './types.js';
+
+/** One budget: the flag and budget-file key that set it, and the unit its values are in. */
+export interface BudgetDef {
+  metric: BudgetMetric;
+  option: string;
+  fileKey: string;
+  kind: QuantityKind;
+  label: string;
+}
+
+export const BUDGET_DEFS: readonly BudgetDef[] = [
+  { metric: 'params', option: '--max-params', fileKey: 'maxParams', kind: 'count', label: 'Parameters' },
+  { metric: 'macs', option: '--max-macs', fileKey: 'maxMacs', kind: 'count', label: 'MACs' },
+  { metric: 'flops', option: '--max-flops', fileKey: 'maxFlops', kind: 'count', label: 'FLOPs' },
+  { metric: 'weightBytes', option: '--max-weights-mb', fileKey: 'maxWeightsMb', kind: 'bytes', label: 'Weights' },
+  { metric: 'activationPeakBytes', option: '--max-activation-mb', fileKey: 'maxActivationMb', kind: 'bytes', label: 'Peak activations' },
+  { metric: 'latencyMs', option: '--max-latency-ms', fileKey: 'maxLatencyMs', kind: 'ms', label: 'Latency (p50)' },
+];
+
+export const budgetDef = (m: BudgetMetric): BudgetDef => BUDGET_DEFS.find((d) => d.metric === m)!;
+
+/** Limits in base units: a count, bytes, or milliseconds. */
+export type Budgets = Partial<Record<BudgetMetric, number>>;
+
+/** Measured values in the same units; latency only when it was measured. */
+export type Measured = Record<Exclude<BudgetMetric, 'latencyMs'>, number> & { latencyMs?: number };
+
+// ---------------------------------------------------------------------------------------------
+// The budget file (dnarch.budget.json)
+
+const EXAMPLE: Record<QuantityKind, string> = { count: '"3.9G"', bytes: '"120MB"', ms: '"50ms"' };
+
+const quantity = (kind: QuantityKind) =>
+  z.union([z.number(), z.string()], { error: `expected a number or a string such as ${EXAMPLE[kind]}` }).transform((v, ctx) => {
+    try {
+      return quantityFromJson(v, kind);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const budgetKeys = Object.fromEntries(BUDGET_DEFS.map((d) => [d.fileKey, quantity(d.kind).optional()]));
+
+export const BudgetFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  ...budgetKeys,
+  /** How to measure maxLatencyMs; flags --engine, --batch, --runs override. */
+  latency: z
+    .strictObject({
+      engine: z.string().min(1).optional(),
+      batch: z.number().int().min(1).optional(),
+      runs: z.number().int().min(1).optional(),
+    })
+    .optional(),
+});
+
+export interface BudgetFile {
+  budgets: Budgets;
+  latency: { engine?: string; batch?: number; runs?: number };
+}
+
+/** "$.latency.runs", "$.maxMacs", "$" */
+function jsonPath(path: PropertyKey[]): string {
+  return `$${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}`;
+}
+
+function issueText(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    const known = ['$schema', ...BUDGET_DEFS.map((d) => d.fileKey), 'latency'];
+    const where = issue.path.length ? jsonPath(issue.path) : '$';
+    const expected = issue.path.length ? 'engine, batch, runs' : known.join(', ');
+    return `${where}: unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} (expected one of ${expected})`;
+  }
+  return `${jsonPath(issue.path)}: ${issue.message}`;
+}
+
+/** Parses and validates a budget file's text; `file` names it in errors (exit 2). */
+export function parseBudgetFile(text: string, file: string): BudgetFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new DnarchError('BAD_INPUT', `--budget ${file}: not valid JSON: ${(e as Error).message}`);
+  }
+  const r = BudgetFileSchema.safeParse(json);
+  if (!r.success) throw new DnarchError('BAD_INPUT', `--budget ${file}: ${issueText(r.error.issues[0])}`);
+  const data = r.data as Record<string, unknown> & { latency?: BudgetFile['latency'] };
+  const budgets: Budgets = {};
+  for (const d of BUDGET_DEFS) if (typeof data[d.fileKey] === 'number') budgets[d.metric] = data[d.fileKey] as number;
+  return { budgets, latency: { ...data.latency } };
+}
+
+/** Command-line limits win over the file's, budget by budget. */
+export const mergeBudgets = (file: Budgets, flags: Budgets): Budgets => ({ ...file, ...flags });
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation: pure, over measured values
+
+/** What a report measures, in budget units. */
+export function measuredFromReport(r: ModelReport): Measured {
+  return {
+    params: r.totals.params.total,
+    macs: r.totals.macs,
+    flops: r.totals.flops,
+    weightBytes: Object.values(r.totals.weightBytes).reduce((s, b) => s + b, 0),
+    activationPeakBytes: r.totals.activations.peakBytes,
+  };
+}
+
+/**
+ * MACs and FLOPs of a layer without a cost handler count as 0, so with such layers those
+ * totals are lower bounds. Parameters, weight bytes and activations come from the weights
+ * and shapes tfjs knows and stay exact.
+ */
+const LOWER_BOUND_WHEN_INCOMPLETE: ReadonlySet<BudgetMetric> = new Set(['macs', 'flops']);
+
+/** One budget against one measured value. */
+export function evaluateBudget(metric: BudgetMetric, value: number, limit: number, lowerBound: boolean): BudgetResult {
+  const d = budgetDef(metric);
+  const headroom = limit - value;
+  const status = value > limit ? 'fail' : lowerBound ? 'unknown' : 'pass';
+  const result: BudgetResult = {
+    metric,
+    option: d.option,
+    unit: d.kind,
+    value,
+    limit,
+    headroom,
+    headroomPct: limit === 0 ? null : (headroom / limit) * 100,
+    status,
+    lowerBound,
+  };
+  if (status === 'unknown') result.note = 'a lower bound: some layers have no cost handler';
+  return result;
+}
+
+export interface LatencyRun {
+  engine: string;
+  batch: number;
+  runs: number;
+}
+
+/** Every budget given, in the canonical order, against what was measured. */
+export function evaluateBudgets(budgets: Budgets, measured: Measured, complete: boolean): BudgetResult[] {
+  const results: BudgetResult[] = [];
+  for (const metric of BUDGET_METRICS) {
+    const limit = budgets[metric];
+    if (limit === undefined) continue;
+    const value = measured[metric];
+    if (value === undefined) throw new Error(`no measured value for ${metric}`);
+    results.push(evaluateBudget(metric, value, limit, !complete && LOWER_BOUND_WHEN_INCOMPLETE.has(metric)));
+  }
+  return results;
+}
+
+/** The whole check of one model: its report, the budgets, and latency when it was measured. */
+export function checkModel(r: ModelReport, budgets: Budgets, latency?: { ms: number; run: LatencyRun }): CheckReport {
+  if (Object.keys(budgets).length === 0) {
+    throw new DnarchError('BAD_OPTION', 'nothing to check: give a budget such as --max-macs 4G, or --budget dnarch.budget.json');
+  }
+  const measured = { ...measuredFromReport(r), ...(latency ? { latencyMs: latency.ms } : {}) };
+  const results = evaluateBudgets(budgets, measured, r.complete);
+  return {
+    schemaVersion: 1,
+    model: { name: r.model.name, source: r.model.source },
+    complete: r.complete,
+    unsupported: r.unsupported.map((u) => ({ className: u.className, layers: u.layers.length })),
+    ...(latency ? { latency: { ...latency.run, statistic: 'p50' as const } } : {}),
+    budgets: results,
+    passed: results.every((b) => b.status === 'pass'),
+  };
+}
+
+/** The one-line reason `dnarch check` exits 1, or null when every budget passed. */
+export function checkFailure(c: CheckReport): string | null {
+  if (c.passed) return null;
+  const failed = c.budgets.filter((b) => b.status === 'fail').map((b) => b.option);
+  const unknown = c.budgets.filter((b) => b.status === 'unknown').map((b) => b.option);
+  const parts = [
+    failed.length ? `over budget: ${failed.join(', ')}` : '',
+    unknown.length ? `cannot tell (totals are lower bounds; no cost handler for ${c.unsupported.map((u) => u.className).join(', ')}): ${unknown.join(', ')}` : '',
+  ].filter(Boolean);
+  return `check failed: ${parts.join('; ')}`;
+}
