@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import Table from 'cli-table3';
 import { Chalk } from 'chalk';
+import { SCHEMA_VERSION } from '../analysis/types.js';
+import type { ListOutput, ZooModel } from '../schema/list.js';
 import { ZOO } from '../zoo/registry.js';
 import { grouped, si } from '../report/units.js';
 import { checkOutDir, emit } from './output.js';
@@ -11,7 +13,7 @@ interface ListFlags {
   out?: string;
 }
 
-function rows() {
+function rows(): ZooModel[] {
   return ZOO.map((e) => ({
     name: e.name,
     aliases: e.aliases,
@@ -55,8 +57,9 @@ export function listCommand(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (f: ListFlags) => {
       await checkOutDir(f.out);
+      const doc: ListOutput = { schemaVersion: SCHEMA_VERSION, models: rows() };
       const text =
-        f.format === 'json' ? `${JSON.stringify(rows(), null, 2)}\n` : f.format === 'markdown' ? markdown() : table(useColor() && !f.out);
+        f.format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : f.format === 'markdown' ? markdown() : table(useColor() && !f.out);
       await emit(text, f.out);
     });
 }

@@ -5,6 +5,7 @@ import { compareCommand } from './compare.js';
 import { enginesCommand } from './engines.js';
 import { listCommand } from './list.js';
 import { savingsCommand } from './savings.js';
+import { schemaCommand } from './schema.js';
 import { summarizeCommand } from './summarize.js';
 
 /** Exit statuses: 0 ok, 1 a check failed, 2 bad input or usage, 3 a bug in dnarch. */
@@ -32,6 +33,7 @@ function program(): Command {
   compareCommand(p);
   savingsCommand(p);
   enginesCommand(p);
+  schemaCommand(p);
   for (const c of p.commands) c.exitOverride();
   return p;
 }

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ModelReport } from '../analysis/types.js';
 import { renderJson } from '../report/json.js';
+import type { SavingsOutput } from '../schema/savings.js';
 import { renderSavingsCsv, renderSavingsMarkdown, renderSavingsTable } from '../report/savings.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
@@ -16,8 +17,10 @@ interface SavingsFlags extends ModelFlags {
 
 function render(r: ModelReport, format: SavingsFormat, color: boolean): string {
   switch (format) {
-    case 'json':
-      return renderJson({ schemaVersion: r.schemaVersion, model: r.model, savings: r.savings });
+    case 'json': {
+      const doc: SavingsOutput = { schemaVersion: r.schemaVersion, model: r.model, savings: r.savings };
+      return renderJson(doc);
+    }
     case 'markdown':
       return renderSavingsMarkdown(r);
     case 'csv':

@@ -137,7 +137,9 @@ describe('dnarch list', () => {
   });
 
   it('--format json has every zoo model, the seed ones with their published params and MACs', { timeout: TIMEOUT }, () => {
-    const rows = okJson<{ name: string; params: number; macs: number; aliases: string[] }[]>(['list']);
+    const doc = okJson<{ schemaVersion: number; models: { name: string; params: number; macs: number; aliases: string[] }[] }>(['list']);
+    expect(doc.schemaVersion).toBe(1);
+    const rows = doc.models;
     expect(rows).toHaveLength(ZOO.length);
     for (const name of ZOO_NAMES) expect(rows.map((r) => r.name)).toContain(name);
     for (const r of rows.filter((row) => row.name in KERAS)) {
@@ -164,7 +166,7 @@ describe('dnarch list', () => {
     const dir = tempDir();
     const file = join(dir, 'list.json');
     expect(ok(['list', '--format', 'json', '--out', file])).toBe('');
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveLength(ZOO.length);
+    expect(JSON.parse(readFileSync(file, 'utf8')).models).toHaveLength(ZOO.length);
   });
 });
 
