@@ -1,9 +1,12 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
+import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
 import { enginesCommand } from './engines.js';
+import { exportCommand } from './export.js';
 import { listCommand } from './list.js';
+import { reportCommand } from './report.js';
 import { savingsCommand } from './savings.js';
 import { schemaCommand } from './schema.js';
 import { summarizeCommand } from './summarize.js';
@@ -31,8 +34,11 @@ function program(): Command {
   listCommand(p);
   summarizeCommand(p);
   compareCommand(p);
+  checkCommand(p);
   savingsCommand(p);
+  reportCommand(p);
   enginesCommand(p);
+  exportCommand(p);
   schemaCommand(p);
   for (const c of p.commands) c.exitOverride();
   return p;

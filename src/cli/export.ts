@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { DnarchError } from '../errors.js';
+import type { ExportResult } from '../engines/export-types.js';
+import { grouped, mib } from '../report/units.js';
+import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { emit } from './output.js';
+import { parsePositiveInt } from './parse.js';
+import { showProgress, withStatus } from './terminal.js';
+
+interface ExportFlags extends ModelFlags {
+  onnx?: string;
+  tfjs?: string;
+  seed: number;
+  force?: boolean;
+  format: 'table' | 'json';
+}
+
+const reason = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
+
+/** Fails before any work when --onnx cannot be written: no parent directory, a directory in the way, or a file without --force. */
+async function checkOnnxTarget(file: string, force: boolean): Promise<void> {
+  try {
+    await access(dirname(resolve(file)), constants.W_OK);
+  } catch (e) {
+    throw new DnarchError('IO', `cannot write --onnx ${file}: ${reason(e)} (its directory must exist and be writable)`);
+  }
+  let s;
+  try {
+    s = await stat(file);
+  } catch {
+    return;
+  }
+  if (s.isDirectory()) throw new DnarchError('IO', `cannot write --onnx ${file}: it is a directory`);
+  if (!force) throw new DnarchError('IO', `--onnx ${file} exists: choose another file or add --force to replace it`);
+}
+
+/** The bytes in a temporary file beside `file`; `commit` renames it into place, `abort` removes it. */
+async function stageFile(file: string, bytes: Uint8Array): Promise<{ commit(): Promise<void>; abort(): Promise<void> }> {
+  const tmp = join(dirname(resolve(file)), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const abort = () => rm(tmp, { force: true });
+  try {
+    await writeFile(tmp, bytes, { flag: 'wx' });
+  } catch (e) {
+    await abort();
+    throw new DnarchError('IO', `cannot write --onnx ${file}: ${reason(e)}`);
+  }
+  return {
+    abort,
+    async commit() {
+      try {
+        await rename(tmp, file);
+      } catch (e) {
+        await abort();
+        throw new DnarchError('IO', `cannot write --onnx ${file}: ${reason(e)}`);
+      }
+    },
+  };
+}
+
+const TOP_OPS = 6;
+
+/** Small exports in bytes, the rest in MiB. */
+const size = (bytes: number): string => (bytes < 2 ** 20 ? `${grouped(bytes)} bytes` : mib(bytes));
+
+function text(r: ExportResult): string {
+  const weights = r.weights.kind === 'seeded' ? `seeded random (seed ${r.weights.seed})` : 'from the model file';
+  const lines = [`${r.model}: ${grouped(r.params)} parameters, weights: ${weights}`];
+  if (r.onnx) {
+    const ops = Object.entries(r.onnx.opTypes);
+    const shown = ops.slice(0, TOP_OPS).map(([op, n]) => `${op} ${n}`).join(', ') + (ops.length > TOP_OPS ? ', ...' : '');
+    lines.push(`  onnx  ${r.onnx.file}  ${size(r.onnx.bytes)}  opset ${r.onnx.opset ?? '?'}, IR ${r.onnx.irVersion}, ${r.onnx.nodes} nodes (${shown})`);
+  }
+  if (r.tfjs) {
+    const shards = r.tfjs.files.length - 1;
+    lines.push(
+      `  tfjs  ${r.tfjs.dir}  model.json + ${shards} weight shard${shards === 1 ? '' : 's'} (${size(r.tfjs.weightBytes)}, ${r.tfjs.weights} tensors)`,
+    );
+  }
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function exportCommand(program: Command): void {
+  const cmd = program
+    .command('export')
+    .description('write a model with its weights as ONNX (--onnx) and/or a TensorFlow.js layers-model directory (--tfjs)')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model file with weights')
+    .option('--onnx <file>', 'write an ONNX model (opset 17) to this file')
+    .option('--tfjs <dir>', 'write a tfjs layers-model (model.json + 4 MiB weight shards) into this directory')
+    .option('--seed <n>', 'seed of the random weights a zoo model gets', parsePositiveInt, 1)
+    .option('--force', 'replace an existing --onnx file or non-empty --tfjs directory')
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'));
+  addModelOptions(cmd).action(async (name: string, f: ExportFlags) => {
+    if (!f.onnx && !f.tfjs) throw new DnarchError('BAD_OPTION', 'nothing to write: give --onnx <file> and/or --tfjs <dir>');
+    if (f.onnx && f.tfjs && resolve(f.onnx) === resolve(f.tfjs)) throw new DnarchError('BAD_OPTION', '--onnx and --tfjs name the same path');
+    const { checkTfjsTarget, tfjsLayout, writeDirectoryAtomic } = await import('../engines/tfjs-export.js');
+    if (f.onnx) await checkOnnxTarget(f.onnx, Boolean(f.force));
+    if (f.tfjs) await checkTfjsTarget(f.tfjs, { force: f.force });
+
+    const result = await withStatus(showProgress(f.format), `exporting ${name}`, async () => {
+      const [{ loadRunnableModel }, { looksLikePath }] = await Promise.all([import('../engines/runnable-model.js'), import('../load/model-file.js')]);
+      const source = looksLikePath(name) ? 'file' : 'zoo';
+      const runnable = await loadRunnableModel(name, { model: modelOptions(f), seed: f.seed });
+      try {
+        const out: ExportResult = {
+          schemaVersion: 1,
+          model: runnable.name,
+          source,
+          params: runnable.model.countParams(),
+          weights: runnable.weights === 'seeded' ? { kind: 'seeded', seed: f.seed } : { kind: 'file' },
+          // A file's note says why its own weights were not used; a zoo model's is about timing.
+          notes: source === 'file' && runnable.note ? [runnable.note] : [],
+        };
+        // Everything is serialised in memory first: an unsupported layer stops the command before any file exists.
+        let onnxBytes: Uint8Array | undefined;
+        if (f.onnx) {
+          const [{ exportOnnx }, { summarizeOnnx }] = await Promise.all([import('../engines/onnx/export.js'), import('../engines/onnx-summary.js')]);
+          onnxBytes = exportOnnx(runnable.model);
+          const s = summarizeOnnx(onnxBytes);
+          out.onnx = { file: f.onnx, bytes: onnxBytes.byteLength, irVersion: s.irVersion, opset: s.opset, nodes: s.nodes, opTypes: s.opTypes };
+        }
+        const layout = f.tfjs ? await tfjsLayout(runnable.model, { convertedBy: `dnarch export` }) : undefined;
+        const staged = onnxBytes && f.onnx ? await stageFile(f.onnx, onnxBytes) : undefined;
+        if (f.tfjs && layout) {
+          try {
+            await writeDirectoryAtomic(f.tfjs, layout.files, { force: f.force });
+          } catch (e) {
+            await staged?.abort();
+            throw e;
+          }
+          const size = (d: string | Uint8Array) => (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength);
+          out.tfjs = {
+            dir: f.tfjs,
+            files: layout.files.map((x) => ({ name: x.name, bytes: size(x.data) })),
+            weights: layout.weights,
+            weightBytes: layout.weightBytes,
+          };
+          out.notes.push(...layout.notes.map((n) => `tfjs: ${n}`));
+        }
+        await staged?.commit();
+        return out;
+      } finally {
+        runnable.dispose();
+      }
+    });
+    await emit(f.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : text(result));
+  });
+}
