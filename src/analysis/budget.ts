@@ -1,28 +1,9 @@
 import { z } from 'zod';
 import { DnarchError } from '../errors.js';
-import { BUDGET_METRICS, type BudgetMetric, type BudgetResult, type CheckReport } from './check-types.js';
+import { BUDGET_DEFS, BUDGET_METRICS, budgetDef, type BudgetMetric } from './budget-defs.js';
+import type { BudgetResult, CheckReport } from './check-types.js';
 import { quantityFromJson, type QuantityKind } from './quantity.js';
 import type { ModelReport } from './types.js';
-
-/** One budget: the flag and budget-file key that set it, and the unit its values are in. */
-export interface BudgetDef {
-  metric: BudgetMetric;
-  option: string;
-  fileKey: string;
-  kind: QuantityKind;
-  label: string;
-}
-
-export const BUDGET_DEFS: readonly BudgetDef[] = [
-  { metric: 'params', option: '--max-params', fileKey: 'maxParams', kind: 'count', label: 'Parameters' },
-  { metric: 'macs', option: '--max-macs', fileKey: 'maxMacs', kind: 'count', label: 'MACs' },
-  { metric: 'flops', option: '--max-flops', fileKey: 'maxFlops', kind: 'count', label: 'FLOPs' },
-  { metric: 'weightBytes', option: '--max-weights-mb', fileKey: 'maxWeightsMb', kind: 'bytes', label: 'Weights' },
-  { metric: 'activationPeakBytes', option: '--max-activation-mb', fileKey: 'maxActivationMb', kind: 'bytes', label: 'Peak activations' },
-  { metric: 'latencyMs', option: '--max-latency-ms', fileKey: 'maxLatencyMs', kind: 'ms', label: 'Latency (p50)' },
-];
-
-export const budgetDef = (m: BudgetMetric): BudgetDef => BUDGET_DEFS.find((d) => d.metric === m)!;
 
 /** Limits in base units: a count, bytes, or milliseconds. */
 export type Budgets = Partial<Record<BudgetMetric, number>>;

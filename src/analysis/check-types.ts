@@ -1,9 +1,7 @@
 import { z } from 'zod';
+import { BUDGET_METRICS } from './budget-defs.js';
 
-/** The budgets `dnarch check` knows, in the order it reports them. */
-export const BUDGET_METRICS = ['params', 'macs', 'flops', 'weightBytes', 'activationPeakBytes', 'latencyMs'] as const;
 export const BudgetMetricSchema = z.enum(BUDGET_METRICS);
-export type BudgetMetric = z.infer<typeof BudgetMetricSchema>;
 
 export const BudgetResultSchema = z.object({
   metric: BudgetMetricSchema,

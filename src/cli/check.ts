@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { BudgetFile, Budgets, LatencyRun } from '../analysis/budget.js';
+import { BUDGET_DEFS, type BudgetMetric } from '../analysis/budget-defs.js';
+import { parseQuantity, type QuantityKind } from '../analysis/quantity.js';
+import { DnarchError } from '../errors.js';
+import { CHECK_FORMATS, type CheckFormat } from '../report/check.js';
+import { analyzeForCli } from './analyze-model.js';
+import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { checkOutDir, emit } from './output.js';
+import { parsePositiveInt } from './parse.js';
+import { showProgress, useColor, withStatus } from './terminal.js';
+
+type CheckFlags = ModelFlags & {
+  format: CheckFormat;
+  out?: string;
+  budget?: string;
+  engine?: string;
+  batch?: number;
+  runs?: number;
+} & Partial<Record<string, number>>;
+
+/** Commander's camelCase property for an option: --max-weights-mb -> maxWeightsMb. */
+const flagKey = (option: string): string => option.replace(/^--/, '').replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+const quantityArg = (kind: QuantityKind) => (value: string): number => {
+  try {
+    return parseQuantity(value, kind);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+const HELP: Record<BudgetMetric, [string, string]> = {
+  params: ['<count>', 'most parameters, e.g. 25.6M (k, M, G = powers of 1000)'],
+  macs: ['<count>', 'most multiply-accumulates (batch 1), e.g. 4G'],
+  flops: ['<count>', 'most FLOPs (2 x MACs + element-wise work), e.g. 8G'],
+  weightBytes: ['<size>', 'most weight bytes: 120MB (MB = 10^6 B), 110MiB (2^20 B); a bare number is MB'],
+  activationPeakBytes: ['<size>', 'most peak activation memory (largest live set of outputs, batch 1, float32), in MB as above'],
+  latencyMs: ['<ms>', 'most median latency in ms, timed with --engine, --batch, --runs'],
+};
+
+const METRIC_OF_FLAG = new Map(BUDGET_DEFS.map((d) => [flagKey(d.option), d.metric]));
+
+async function readBudgetFile(file: string): Promise<BudgetFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new DnarchError('IO', `cannot read --budget ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const { parseBudgetFile } = await import('../analysis/budget.js');
+  return parseBudgetFile(text, file);
+}
+
+function flagBudgets(f: CheckFlags): Budgets {
+  const budgets: Budgets = {};
+  for (const [key, metric] of METRIC_OF_FLAG) if (typeof f[key] === 'number') budgets[metric] = f[key];
+  return budgets;
+}
+
+/** The module helper B writes (src/bench/bench.ts); typed here by what check needs of it. */
+interface BenchApi {
+  benchModel(target: string, opts: Record<string, unknown>): Promise<{ results: { engine: string; batch: number; latencyMs: { p50: number } }[] }>;
+}
+
+/** Times the model once per the latency settings; the median (p50) is the budget's value. */
+async function measureLatency(name: string, f: CheckFlags, run: { engine?: string; batch: number; runs: number }): Promise<{ ms: number; run: LatencyRun }> {
+  const path = '../bench/bench.js';
+  const { benchModel } = (await import(path)) as BenchApi;
+  const report = await withStatus(showProgress(f.format), `timing ${name}`, () =>
+    benchModel(name, { ...modelOptions(f), engines: run.engine ? [run.engine] : undefined, batches: [run.batch], runs: run.runs }),
+  );
+  // Without --engine the fastest engine on this machine sets the figure.
+  const best = [...report.results].sort((a, b) => a.latencyMs.p50 - b.latencyMs.p50)[0];
+  if (!best) throw new DnarchError('BAD_OPTION', `no engine could time ${name}${run.engine ? ` with --engine ${run.engine}` : ''}`);
+  return { ms: best.latencyMs.p50, run: { engine: best.engine, batch: best.batch, runs: run.runs } };
+}
+
+export function checkCommand(program: Command): void {
+  const cmd = program
+    .command('check')
+    .description('check a model against budgets (params, MACs, FLOPs, weights, activations, latency); exit 1 when one fails')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model.json');
+  for (const d of BUDGET_DEFS) cmd.option(`${d.option} ${HELP[d.metric][0]}`, HELP[d.metric][1], quantityArg(d.kind));
+  cmd
+    .option('--budget <file>', 'a JSON budget file (see README); flags given on the command line override its values')
+    .option('--engine <name>', 'engine that times --max-latency-ms (default: the fastest available)')
+    .option('--batch <n>', 'batch size for --max-latency-ms (default 1)', parsePositiveInt)
+    .option('--runs <n>', 'timed runs for --max-latency-ms (default 10)', parsePositiveInt)
+    .addOption(new Option('--format <fmt>', 'output format').choices(CHECK_FORMATS).default('table'))
+    .option('--out <file>', 'write to a file (atomically) instead of stdout');
+  addModelOptions(cmd).action(async (name: string, f: CheckFlags) => {
+    await checkOutDir(f.out);
+    const file = f.budget ? await readBudgetFile(f.budget) : { budgets: {}, latency: {} };
+    const { mergeBudgets, checkModel, checkFailure } = await import('../analysis/budget.js');
+    const budgets = mergeBudgets(file.budgets, flagBudgets(f));
+    if (Object.keys(budgets).length === 0) {
+      throw new DnarchError('BAD_OPTION', 'nothing to check: give a budget such as --max-macs 4G, or --budget dnarch.budget.json');
+    }
+    const run = { engine: f.engine ?? file.latency.engine, batch: f.batch ?? file.latency.batch ?? 1, runs: f.runs ?? file.latency.runs ?? 10 };
+    const report = await analyzeForCli(name, f.format, modelOptions(f));
+    const latency = budgets.latencyMs === undefined ? undefined : await measureLatency(name, f, run);
+    const check = checkModel(report, budgets, latency);
+    const { renderCheck } = await import('../report/check.js');
+    await emit(renderCheck(check, f.format, { color: useColor() && !f.out }), f.out);
+    const failure = checkFailure(check);
+    if (failure) throw new DnarchError('CHECK_FAILED', failure);
+  });
+}
