@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
 import { checkCommand } from './check.js';
+import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
 import { enginesCommand } from './engines.js';
 import { exportCommand } from './export.js';
@@ -34,6 +35,7 @@ function program(): Command {
   listCommand(p);
   summarizeCommand(p);
   compareCommand(p);
+  checkCommand(p);
   checkCommand(p);
   savingsCommand(p);
   reportCommand(p);
