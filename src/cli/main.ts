@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
 import { checkCommand } from './check.js';
-import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
 import { enginesCommand } from './engines.js';
 import { exportCommand } from './export.js';
@@ -35,7 +34,6 @@ function program(): Command {
   listCommand(p);
   summarizeCommand(p);
   compareCommand(p);
-  checkCommand(p);
   checkCommand(p);
   savingsCommand(p);
   reportCommand(p);
