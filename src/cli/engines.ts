@@ -10,9 +10,9 @@ function text(engines: EngineStatus[], color: boolean): string {
     const mark = e.available ? c.green('available  ') : c.yellow('unavailable');
     const version = e.version ? ` ${e.version}` : '';
     const reason = e.reason ? c.dim(`: ${e.reason}`) : '';
-    return `${e.name.padEnd(10)} ${mark}${version}  ${e.description}${reason}`;
+    return `${e.name.padEnd(12)} ${mark}${version}  ${e.description}${reason}`;
   });
-  lines.push('', `Analysis (summarize) always uses the cpu backend: it builds layers but computes no tensors.`);
+  lines.push('', 'Fastest first. `dnarch bench --engine auto` takes the first available one.', `Analysis (summarize) always uses the cpu backend: it builds layers but computes no tensors.`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -23,6 +23,6 @@ export function enginesCommand(program: Command): void {
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (f: { format: 'table' | 'json' }) => {
       const engines = await discoverEngines();
-      await emit(f.format === 'json' ? `${JSON.stringify({ engines }, null, 2)}\n` : text(engines, useColor()));
+      await emit(f.format === 'json' ? `${JSON.stringify({ schemaVersion: 1, engines }, null, 2)}\n` : text(engines, useColor()));
     });
 }

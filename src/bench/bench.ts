@@ -1,0 +1,227 @@
+import { analyze } from '../api.js';
+import type { ModelReport } from '../analysis/types.js';
+import { DnarchError } from '../errors.js';
+import type { EngineStatus } from '../engines/discovery.js';
+import { ENGINE_NAMES, inputSpecs, type Engine, type EngineName, type EngineSession } from '../engines/engine.js';
+import { loadRunnableModel, type RunnableModel } from '../engines/runnable-model.js';
+import { looksLikePath } from '../load/model-file.js';
+import type { ModelOptions } from '../zoo/options.js';
+import { createEngine, isTfjsEngine, probeEngines } from './engines.js';
+import { profileLayers } from './profile.js';
+import { explainFailure } from './resource-limits.js';
+import { summarize } from './stats.js';
+import { defaultClock, timeRuns, type Clock } from './timing-loop.js';
+import { BENCH_CONVENTIONS, type BenchProfile, type BenchReport, type BenchResult } from './types.js';
+
+export interface BenchOptions {
+  /**
+   * 'auto': the fastest available engine, by expected speed onnxruntime > tfjs-node > wasm
+   * > cpu (ResNet50 batch 1 on 2 cores: ~18 ms, native TF, ~250 ms, ~6 s), falling back to
+   * the next one when it cannot run the model; 'all': every engine (unavailable ones are
+   * reported as such); or a list.
+   */
+  engines?: 'auto' | 'all' | EngineName[];
+  /** Default [1]. */
+  batches?: number[];
+  /** Warm-up runs; default 3, and 1 for cpu (ResNet50 takes ~6 s an image there). */
+  warmup?: number;
+  /** Timed runs. Default: 20 runs or 10 s of runs, whichever comes first. */
+  runs?: number;
+  seconds?: number;
+  threads?: number;
+  seed?: number;
+  model?: ModelOptions;
+  /** Per-layer profile on a tfjs engine: how many of the slowest layers to keep. */
+  profile?: number;
+}
+
+export interface BenchHooks {
+  onProgress?(done: number, total: number, label: string): void;
+  /** Injected in tests. */
+  probe?: () => Promise<EngineStatus[]>;
+  engine?: (name: EngineName) => Engine;
+  clock?: Clock;
+  rss?: () => number;
+}
+
+export const DEFAULT_RUNS = 20;
+export const DEFAULT_SECONDS = 10;
+
+/** Which engines to run, in speed order; a single named engine that is unavailable is an error. */
+function resolveEngines(asked: BenchOptions['engines'], statuses: EngineStatus[]): { list: EngineName[]; auto: boolean } {
+  const status = (n: string) => statuses.find((s) => s.name === n);
+  if (asked === undefined || asked === 'auto') {
+    const list = ENGINE_NAMES.filter((n) => status(n)?.available);
+    if (list.length === 0) throw new DnarchError('BAD_OPTION', 'no inference engine is available: run `dnarch engines` to see why');
+    return { list, auto: true };
+  }
+  if (asked === 'all') return { list: [...ENGINE_NAMES], auto: false };
+  const list = ENGINE_NAMES.filter((n) => asked.includes(n));
+  if (list.length === 1 && !status(list[0])?.available) {
+    throw new DnarchError('BAD_OPTION', `${list[0]} is not available: ${status(list[0])?.reason ?? 'unknown reason'}`);
+  }
+  return { list, auto: false };
+}
+
+interface Plan {
+  warmup: number;
+  runs?: number;
+  seconds?: number;
+}
+
+function planFor(engine: EngineName, opts: BenchOptions): Plan {
+  const warmup = opts.warmup ?? (engine === 'cpu' ? 1 : 3);
+  if (opts.runs === undefined && opts.seconds === undefined) return { warmup, runs: DEFAULT_RUNS, seconds: DEFAULT_SECONDS };
+  return { warmup, runs: opts.runs, seconds: opts.seconds };
+}
+
+/** Times one engine at every batch size; failures become result entries. */
+async function benchEngine(
+  name: EngineName,
+  session: EngineSession,
+  opts: BenchOptions,
+  flopsPerImage: number,
+  hooks: BenchHooks,
+  tick: (label: string, frac: number) => void,
+): Promise<BenchResult[]> {
+  const rss = hooks.rss ?? (() => process.memoryUsage.rss());
+  const out: BenchResult[] = [];
+  for (const batch of opts.batches ?? [1]) {
+    const plan = planFor(name, opts);
+    let peak = 0;
+    try {
+      const prepared = await session.prepare(batch);
+      try {
+        const timing = await timeRuns(() => prepared.run(), {
+          ...plan,
+          clock: hooks.clock ?? defaultClock,
+          afterRun: () => {
+            peak = Math.max(peak, rss());
+          },
+          onRun: (done, total) => tick(`${name} batch ${batch}`, done / total),
+        });
+        const latencyMs = summarize(timing.samples);
+        out.push({
+          engine: name,
+          batch,
+          status: 'ok',
+          version: session.version,
+          threads: session.threads ?? null,
+          ...(session.note ? { note: session.note } : {}),
+          warmupRuns: Math.max(1, plan.warmup),
+          firstRunMs: timing.firstRunMs,
+          runs: timing.samples.length,
+          latencyMs,
+          throughput: (batch * 1000) / latencyMs.mean,
+          gflopsPerSecond: (flopsPerImage * batch) / latencyMs.mean / 1e6,
+          peakRssBytes: peak,
+        });
+      } finally {
+        prepared.dispose();
+      }
+    } catch (e) {
+      if (e instanceof DnarchError) throw e;
+      out.push({ engine: name, batch, status: 'failed', version: session.version, reason: explainFailure(name, batch, e) });
+    }
+    tick(`${name} batch ${batch}`, 1);
+  }
+  return out;
+}
+
+function profileOn(rm: RunnableModel, report: ModelReport, engine: string, batch: number, top: number): BenchProfile {
+  return profileLayers(rm.model, inputSpecs(rm), report.layers, { engine, batch, top });
+}
+
+/**
+ * Times a zoo model or a model file on the engines asked for, at each batch size, and
+ * (with `profile`) times it layer by layer on a tfjs engine.
+ */
+export async function benchModel(target: string, opts: BenchOptions = {}, hooks: BenchHooks = {}): Promise<BenchReport> {
+  const batches = opts.batches ?? [1];
+  const statuses = await (hooks.probe ?? probeEngines)();
+  const { list, auto } = resolveEngines(opts.engines, statuses);
+  const status = (n: string) => statuses.find((s) => s.name === n);
+  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed });
+  try {
+    const report = await analyze(rm.model);
+    const flopsPerImage = report.totals.flops;
+    const results: BenchResult[] = [];
+    let profile: BenchProfile | undefined;
+    const ran: EngineName[] = [];
+    const todo = auto ? 1 : list.length;
+    let done = 0;
+    const tick = (label: string, frac: number) => hooks.onProgress?.(done + frac / batches.length, todo, label);
+
+    for (const name of list) {
+      if (auto && ran.length > 0) break;
+      const s = status(name);
+      if (!s?.available) {
+        for (const batch of batches) results.push({ engine: name, batch, status: 'unavailable', ...(s?.version ? { version: s.version } : {}), reason: s?.reason ?? 'unknown' });
+        continue;
+      }
+      let session: EngineSession;
+      try {
+        session = await (hooks.engine ?? createEngine)(name).load(rm, { threads: opts.threads });
+      } catch (e) {
+        if (e instanceof DnarchError) throw e;
+        const reason = `${name} cannot run ${rm.name}: ${String((e as Error)?.message ?? e).split('\n')[0]}`;
+        if (list.length === 1) throw new DnarchError('BAD_OPTION', reason);
+        for (const batch of batches) results.push({ engine: name, batch, status: 'failed', ...(s.version ? { version: s.version } : {}), reason });
+        continue;
+      }
+      try {
+        const rows = await benchEngine(name, session, opts, flopsPerImage, hooks, (label, frac) => tick(label, frac));
+        results.push(...rows);
+        if (rows.some((r) => r.status === 'ok')) ran.push(name);
+        const failed = rows.find((r) => r.status === 'failed');
+        if (failed && list.length === 1 && failed.status === 'failed') throw new DnarchError('BAD_OPTION', failed.reason);
+        if (opts.profile && !profile && isTfjsEngine(name) && rows.some((r) => r.status === 'ok')) {
+          profile = profileOn(rm, report, name, batches[0], opts.profile);
+        }
+      } finally {
+        await session.dispose();
+      }
+      done += 1;
+    }
+    if (auto && ran.length === 0) {
+      throw new DnarchError('BAD_OPTION', `no engine could run ${rm.name}: ${results.map((r) => (r.status === 'ok' ? '' : r.reason)).join('; ')}`);
+    }
+    if (opts.profile && !profile) {
+      // onnxruntime has no per-layer view here: the profile runs on wasm, and says so.
+      const session = await (hooks.engine ?? createEngine)('wasm').load(rm, {});
+      try {
+        profile = profileOn(rm, report, 'wasm', batches[0], opts.profile);
+      } finally {
+        await session.dispose();
+      }
+    }
+    return {
+      schemaVersion: 1,
+      model: {
+        name: rm.name,
+        source: looksLikePath(target) ? target : 'zoo',
+        inputShapes: inputSpecs(rm).map((s) => s.shape),
+        weights: rm.weights,
+        ...(rm.note ? { weightsNote: rm.note } : {}),
+        flopsPerImage,
+        macsPerImage: report.totals.macs,
+        complete: report.complete,
+      },
+      settings: {
+        engines: auto ? ran : list,
+        batches,
+        ...(opts.warmup !== undefined ? { warmup: opts.warmup } : {}),
+        ...(opts.runs !== undefined || opts.seconds === undefined ? { runs: opts.runs ?? DEFAULT_RUNS } : {}),
+        ...(opts.seconds !== undefined || opts.runs === undefined ? { seconds: opts.seconds ?? DEFAULT_SECONDS } : {}),
+        ...(opts.threads ? { threads: opts.threads } : {}),
+        seed: opts.seed ?? 1,
+      },
+      engines: statuses.map((s) => ({ ...s })),
+      results,
+      ...(profile ? { profile } : {}),
+      conventions: BENCH_CONVENTIONS,
+    };
+  } finally {
+    rm.dispose();
+  }
+}

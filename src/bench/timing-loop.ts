@@ -1,0 +1,61 @@
+/**
+ * The timing loop: warm-up runs (not counted; the first one reported on its own, as it
+ * pays for kernel compilation, weight layout and allocation), then timed runs until the
+ * run count is reached and/or the time budget is spent. Clock and runner are injected so
+ * the loop is testable without timing anything.
+ */
+
+export type Clock = () => number;
+
+export const defaultClock: Clock = () => performance.now();
+
+export interface TimingOptions {
+  /** Warm-up runs, at least 1 (the first run is always reported separately). */
+  warmup: number;
+  /** Timed runs. With `seconds` too, the loop stops at whichever limit comes first. */
+  runs?: number;
+  /** Time budget for the timed runs, in seconds; the loop always does at least one run. */
+  seconds?: number;
+  clock?: Clock;
+  /** Called after every run (warm-up ones too), e.g. to sample memory. */
+  afterRun?: () => void;
+  /** Progress: done and total runs (total is an estimate when only seconds are given). */
+  onRun?: (done: number, total: number) => void;
+}
+
+export interface Timing {
+  firstRunMs: number;
+  /** Latency of each timed run, in ms, in order. */
+  samples: number[];
+}
+
+export async function timeRuns(run: () => Promise<unknown>, opts: TimingOptions): Promise<Timing> {
+  const clock = opts.clock ?? defaultClock;
+  const warmup = Math.max(1, opts.warmup);
+  if (opts.runs === undefined && opts.seconds === undefined) throw new RangeError('timeRuns needs runs or seconds');
+  const maxRuns = opts.runs ?? Number.POSITIVE_INFINITY;
+  const budgetMs = opts.seconds === undefined ? Number.POSITIVE_INFINITY : opts.seconds * 1000;
+  const once = async (): Promise<number> => {
+    const t0 = clock();
+    await run();
+    const dt = clock() - t0;
+    opts.afterRun?.();
+    return dt;
+  };
+
+  let firstRunMs = 0;
+  for (let i = 0; i < warmup; i++) {
+    const dt = await once();
+    if (i === 0) firstRunMs = dt;
+  }
+  const samples: number[] = [];
+  let spent = 0;
+  while (samples.length < maxRuns && (samples.length === 0 || spent < budgetMs)) {
+    const dt = await once();
+    samples.push(dt);
+    spent += dt;
+    const estimate = Number.isFinite(maxRuns) ? maxRuns : Math.max(samples.length, Math.ceil(budgetMs / (spent / samples.length)));
+    opts.onRun?.(samples.length, estimate);
+  }
+  return { firstRunMs, samples };
+}

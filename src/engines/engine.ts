@@ -1,0 +1,79 @@
+import { DnarchError } from '../errors.js';
+import type { RunnableModel } from './runnable-model.js';
+
+/** The engines dnarch can time, fastest first (ResNet50 batch 1 on a 2-core machine: ~18 ms, -, ~250 ms, ~6 s). */
+export const ENGINE_NAMES = ['onnxruntime', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export const isEngineName = (s: string): s is EngineName => (ENGINE_NAMES as readonly string[]).includes(s);
+
+/** One input of a model: its shape without the batch axis (NHWC, as tfjs has it). */
+export interface InputSpec {
+  name: string;
+  shape: number[];
+}
+
+/**
+ * The inputs of one batch, created once, outside any timed region. `run()` is the whole
+ * timed path: the forward pass and the download of every output, so a run is only over
+ * when the numbers are in JavaScript memory.
+ */
+export interface PreparedBatch {
+  readonly batch: number;
+  run(): Promise<Float32Array[]>;
+  dispose(): void;
+}
+
+export interface EngineSession {
+  readonly engine: EngineName;
+  readonly version: string;
+  /** Threads the engine computes with; undefined when it is the engine's own default. */
+  readonly threads?: number;
+  /** Said to the user alongside the numbers (single-threaded, ignored --threads, ...). */
+  readonly note?: string;
+  readonly inputs: readonly InputSpec[];
+  /** `fill(i, shape)` gives input i's values (default: deterministic values in [0, 1)). */
+  prepare(batch: number, fill?: InputFill): Promise<PreparedBatch>;
+  dispose(): Promise<void>;
+}
+
+export type InputFill = (index: number, shape: readonly number[]) => Float32Array;
+
+export interface EngineOptions {
+  /** Intra-op threads; engines that cannot honour it say so in their note. */
+  threads?: number;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  load(model: RunnableModel, opts?: EngineOptions): Promise<EngineSession>;
+}
+
+/** Inputs of a tfjs model, without the batch axis; unknown dimensions are refused (we must make data). */
+export function inputSpecs(model: RunnableModel): InputSpec[] {
+  return model.model.inputs.map((t, i) => {
+    const shape = t.shape.slice(1);
+    if (shape.some((d) => d == null)) {
+      throw new DnarchError(
+        'BAD_INPUT',
+        `${model.name}: input ${i} (${t.name}) has an unknown dimension [${t.shape.map((d) => d ?? '?').join(', ')}]: inference needs a fixed input size`,
+      );
+    }
+    return { name: t.name, shape: shape as number[] };
+  });
+}
+
+/**
+ * Deterministic input values in [0, 1) (a 32-bit LCG), the same for every engine, so
+ * outputs can be compared and no engine is timed on zeros it might shortcut.
+ */
+export const defaultFill: InputFill = (index, shape) => {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  let s = (0x9e3779b9 ^ (index + 1)) >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 32;
+  }
+  return out;
+};
