@@ -44,9 +44,9 @@ function* layerEntries(node: unknown): Generator<{ class_name: string; config: J
 }
 
 /**
- * Layer classes the zoo adds to tfjs' registry under Keras' names. Keras has them (Keras 3
- * applications, or as the custom layers of keras.applications); stock tfjs does not, so a
- * plain tf.loadLayersModel refuses the directory unless the reader registers them.
+ * Layer classes the zoo adds to tfjs' registry (under Keras' names where Keras has the
+ * layer). Stock tfjs lacks them, so a plain tf.loadLayersModel refuses the directory unless
+ * the reader registers classes of these names.
  */
 const ZOO_ONLY_CLASSES = ['Normalization', 'CustomScaleLayer', 'AdaptiveAveragePooling2D', 'LocalResponseNormalization'];
 
@@ -82,13 +82,13 @@ export function patchTopology(topology: unknown, weightShapes: Map<string, numbe
   const notes: string[] = [];
   const list = (names: string[]) => (names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', '));
   if (grouped.length) {
-    notes.push(`grouped Conv2D ${list(grouped)}: Keras and dnarch load it; stock tfjs ignores groups and rejects the kernel shape`);
+    notes.push(`grouped Conv2D ${list(grouped)}: dnarch reads it back; stock tfjs ignores groups and rejects the kernel shape`);
   }
   if (keepdims.length) {
-    notes.push(`GlobalAveragePooling2D(keepdims=True) ${list(keepdims)}: Keras and dnarch load it; stock tfjs ignores keepdims`);
+    notes.push(`GlobalAveragePooling2D(keepdims=True) ${list(keepdims)}: dnarch reads it back; stock tfjs ignores keepdims and the next layer gets the wrong rank`);
   }
   if (zooOnly.size) {
-    notes.push(`${[...zooOnly].join(', ')}: Keras layer classes that stock tfjs lacks; register them before tf.loadLayersModel (dnarch loads them)`);
+    notes.push(`${[...zooOnly].join(', ')}: layer classes stock tfjs lacks; register classes of these names before tf.loadLayersModel`);
   }
   return notes;
 }
