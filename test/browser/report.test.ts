@@ -1,0 +1,117 @@
+/**
+ * The HTML report in a real browser: Debian's Chromium, headless, driven by playwright-core.
+ * Every request other than the file itself fails the test (the page must be self-contained),
+ * every chart must draw marks in a box of non-zero size, and nothing may log an error.
+ * Screenshots land in test-artifacts/ for a person to look at.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, ROOT } from '../cli/run.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+let browser: Browser;
+
+beforeAll(async () => {
+  // Not a skip: CI installs Chromium (.ci/run); a machine without it cannot vouch for the report.
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`);
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface ChartBox {
+  id: string;
+  width: number;
+  height: number;
+  marks: number;
+  title: string | null;
+}
+
+async function openReport(models: string[], name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = join(ARTIFACTS, `report-${name}.html`);
+  rmSync(file, { force: true });
+  ok(['report', ...models, '--out', file]);
+  expect(existsSync(file)).toBe(true);
+
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith('file:')) return route.continue();
+    requests.push(url);
+    return route.abort();
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`page: ${e.message}`));
+  page.on('requestfailed', (req) => {
+    if (!req.url().startsWith('file:')) requests.push(req.url());
+  });
+
+  const url = pathToFileURL(file).href;
+  await page.goto(url, { waitUntil: 'load' });
+  const charts: ChartBox[] = await page.$$eval('figure.chart', (figs) =>
+    figs.map((f) => {
+      const svg = f.querySelector(':scope > svg');
+      const box = svg?.getBoundingClientRect();
+      return {
+        id: f.id,
+        width: box?.width ?? 0,
+        height: box?.height ?? 0,
+        marks: svg ? svg.querySelectorAll('.role-mark path, .role-mark line, .role-mark rect, .role-mark text').length : 0,
+        title: svg?.querySelector(':scope > title')?.textContent ?? null,
+      };
+    }),
+  );
+  await page.screenshot({ path: join(ARTIFACTS, `report-${name}.png`), fullPage: true });
+  await page.close();
+  return { charts, requests, errors };
+}
+
+describe('dnarch report in Chromium', () => {
+  it('resnet50: every chart draws, nothing is fetched, no errors', async () => {
+    const { charts, requests, errors } = await openReport(['resnet50'], 'resnet50');
+    // stages, per-layer, cumulative MACs, receptive field, savings (ResNet50 has bottleneck blocks)
+    expect(charts.map((c) => c.id)).toEqual(['m1-stages', 'm1-layers', 'm1-cumulative', 'm1-field', 'm1-savings']);
+    for (const c of charts) {
+      expect(c.width, c.id).toBeGreaterThan(0);
+      expect(c.height, c.id).toBeGreaterThan(0);
+      expect(c.marks, c.id).toBeGreaterThan(0);
+      expect(c.title, c.id).toBeTruthy();
+    }
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('inception xception: comparison and both models\' charts draw, nothing is fetched, no errors', async () => {
+    const { charts, requests, errors } = await openReport(['inception', 'xception'], 'inception-xception');
+    const ids = charts.map((c) => c.id);
+    expect(ids.slice(0, 3)).toEqual(['cmp-totals', 'cmp-cumulative', 'cmp-field']);
+    for (const m of ['m1', 'm2']) {
+      for (const k of ['stages', 'layers', 'cumulative', 'field', 'savings']) expect(ids).toContain(`${m}-${k}`);
+    }
+    expect(charts).toHaveLength(13);
+    for (const c of charts) {
+      expect(c.width, c.id).toBeGreaterThan(0);
+      expect(c.height, c.id).toBeGreaterThan(0);
+      expect(c.marks, c.id).toBeGreaterThan(0);
+    }
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
