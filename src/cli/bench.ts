@@ -1,0 +1,112 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { BenchOptions } from '../bench/bench.js';
+import type { BenchReport } from '../bench/types.js';
+import { ENGINE_NAMES, isEngineName, type EngineName } from '../engines/engine.js';
+import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { checkOutDir, emit } from './output.js';
+import { parsePositiveInt } from './parse.js';
+import { showProgress, useColor } from './terminal.js';
+
+type BenchFormat = 'table' | 'json' | 'markdown';
+
+interface BenchFlags extends ModelFlags {
+  engine: string;
+  batch: number[];
+  warmup?: number;
+  runs?: number;
+  seconds?: number;
+  threads?: number;
+  seed: number;
+  profile?: number | true;
+  format: BenchFormat;
+  out?: string;
+}
+
+/** 'auto', 'all', or a comma-separated list of engine names. */
+export function parseEngines(value: string): 'auto' | 'all' | EngineName[] {
+  const v = value.trim();
+  if (v === 'auto' || v === 'all') return v;
+  const names = v.split(',').map((s) => s.trim());
+  const bad = names.find((n) => !isEngineName(n));
+  if (bad !== undefined) throw new InvalidArgumentError(`unknown engine "${bad}": expected auto, all, or some of ${ENGINE_NAMES.join(', ')}`);
+  return [...new Set(names as EngineName[])];
+}
+
+/** "1,8,32": batch sizes of 1 or more. */
+export function parseBatches(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw new InvalidArgumentError('expected batch sizes of 1 or more, e.g. 1,8,32');
+  return [...new Set(parts.map(Number))];
+}
+
+export function parseSeconds(value: string): number {
+  const s = Number(value);
+  if (value.trim() === '' || !Number.isFinite(s) || s <= 0) throw new InvalidArgumentError('expected a number of seconds above 0, e.g. 5 or 0.5');
+  return s;
+}
+
+export function parseSeed(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of 0 or more');
+  return Number(value);
+}
+
+/** A progress bar on stderr, redrawn in place and cleared at the end. */
+function progressBar(enabled: boolean): { update(done: number, total: number, label: string): void; clear(): void } {
+  if (!enabled) return { update: () => undefined, clear: () => undefined };
+  const width = 24;
+  return {
+    update(done, total, label) {
+      const frac = total > 0 ? Math.min(1, done / total) : 0;
+      const filled = Math.round(frac * width);
+      process.stderr.write(`\r\x1b[2K[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.round(frac * 100)}% ${label}`);
+    },
+    clear: () => process.stderr.write('\r\x1b[2K'),
+  };
+}
+
+export function benchCommand(program: Command): void {
+  const cmd = program
+    .command('bench')
+    .description('time inference of a model on the engines this machine has (latency, throughput, GFLOP/s)')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model file')
+    .option('--engine <engines>', `auto (fastest available), all, or a list of ${ENGINE_NAMES.join(', ')}`, parseEngines, 'auto')
+    .option('--batch <sizes>', 'batch sizes, e.g. 1,8,32', parseBatches, [1])
+    .option('--warmup <n>', 'warm-up runs before timing (default 3; cpu 1)', parsePositiveInt)
+    .option('--runs <n>', 'timed runs (default: 20 runs or 10 s, whichever comes first)', parsePositiveInt)
+    .option('--seconds <s>', 'time budget for the timed runs of each engine and batch', parseSeconds)
+    .option('--threads <n>', 'intra-op threads (onnxruntime, tfjs-node; wasm and cpu run on one thread)', parsePositiveInt)
+    .option('--seed <n>', 'seed of the random weights of zoo models and weightless files', parseSeed, 1)
+    .option('--profile [n]', 'time the N slowest layers on a tfjs engine (default 10)', parsePositiveInt)
+    .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
+    .option('--out <file>', 'write to a file (atomically) instead of stdout');
+  addModelOptions(cmd).action(async (name: string, f: BenchFlags) => {
+    await checkOutDir(f.out);
+    const { benchModel } = await import('../bench/bench.js');
+    const opts: BenchOptions = {
+      engines: f.engine as BenchOptions['engines'],
+      batches: f.batch,
+      warmup: f.warmup,
+      runs: f.runs,
+      seconds: f.seconds,
+      threads: f.threads,
+      seed: f.seed,
+      model: modelOptions(f),
+      profile: f.profile === true ? 10 : f.profile,
+    };
+    const bar = progressBar(showProgress(f.format));
+    let report: BenchReport;
+    try {
+      report = await benchModel(name, opts, { onProgress: (d, t, label) => bar.update(d, t, label) });
+    } finally {
+      bar.clear();
+    }
+    const { renderBenchMarkdown, renderBenchTable } = await import('../report/bench.js');
+    const text =
+      f.format === 'json'
+        ? `${JSON.stringify(report, null, 2)}\n`
+        : f.format === 'markdown'
+          ? renderBenchMarkdown(report)
+          : renderBenchTable(report, { color: useColor() && !f.out });
+    await emit(text, f.out);
+  });
+}

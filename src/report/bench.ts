@@ -1,0 +1,104 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import type { BenchOk, BenchReport, BenchResult } from '../bench/types.js';
+import { mib, si } from './units.js';
+
+/** Milliseconds with 3 significant digits, never in exponent form. */
+export const msText = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+
+const threadsText = (r: BenchOk): string => (r.threads === null ? 'default' : String(r.threads));
+
+const HEAD = ['engine', 'version', 'threads', 'batch', 'first ms', 'runs', 'p50 ms', 'p90 ms', 'mean ms', '± sd', 'img/s', 'GFLOP/s', 'peak RSS'];
+
+function okCells(r: BenchOk): string[] {
+  const l = r.latencyMs;
+  return [
+    r.engine, r.version, threadsText(r), String(r.batch), msText(r.firstRunMs), String(r.runs),
+    msText(l.p50), msText(l.p90), msText(l.mean), msText(l.stddev),
+    Number(r.throughput.toPrecision(3)).toString(), Number(r.gflopsPerSecond.toPrecision(3)).toString(), mib(r.peakRssBytes),
+  ];
+}
+
+/** A failure's reason already names the engine; an unavailable engine's does not. */
+const skipText = (r: Exclude<BenchResult, BenchOk>): string => (r.status === 'failed' ? `failed: ${r.reason}` : `${r.engine}: unavailable: ${r.reason}`);
+
+/** One line per engine that was not timed (same reason at every batch: said once). */
+function skipped(r: BenchReport): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const x of r.results) {
+    if (x.status === 'ok') continue;
+    const line = skipText(x);
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push(line);
+  }
+  return out;
+}
+
+function header(r: BenchReport): string[] {
+  const m = r.model;
+  const inputs = m.inputShapes.map((s) => s.join('x')).join(', ');
+  return [
+    `${m.name} (${m.source === 'zoo' ? 'zoo' : m.source}), input ${inputs}, ${si(m.flopsPerImage)} FLOPs / ${si(m.macsPerImage)} MACs per image${m.complete ? '' : ' (incomplete: some layers have unknown cost)'}`,
+    `Weights: ${m.weightsNote ?? (m.weights === 'file' ? "the file's own" : 'seeded random')}`,
+  ];
+}
+
+const notes = (r: BenchReport): string[] =>
+  [...new Set(r.results.filter((x): x is BenchOk => x.status === 'ok' && x.note !== undefined).map((x) => `${x.engine}: ${x.note}`))];
+
+const FOOT =
+  'Latency per batch: forward pass + output download; warm-up runs excluded (first run shown apart). ' +
+  'img/s = batch x 1000 / mean; GFLOP/s from analysis FLOPs (not MACs) / mean.';
+
+export function renderBenchTable(r: BenchReport, opts: { color?: boolean } = {}): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const lines = header(r);
+  const ok = r.results.filter((x): x is BenchOk => x.status === 'ok');
+  if (ok.length > 0) {
+    const t = new Table({
+      head: HEAD.map((h) => c.bold(h)),
+      colAligns: ['left', 'left', ...HEAD.slice(2).map(() => 'right' as const)],
+      style: { head: [], border: [], compact: true },
+    });
+    for (const x of ok) t.push(okCells(x));
+    lines.push('', t.toString());
+  }
+  for (const s of skipped(r)) lines.push(c.yellow(s));
+  for (const n of notes(r)) lines.push(c.dim(`note: ${n}`));
+  if (r.profile) lines.push('', ...profileLines(r, 'table'));
+  lines.push('', c.dim(FOOT));
+  return `${lines.join('\n')}\n`;
+}
+
+function profileLines(r: BenchReport, style: 'table' | 'markdown'): string[] {
+  const p = r.profile!;
+  const title = `Hottest ${p.layers.length} layers on ${p.engine}, batch ${p.batch} (median of ${p.repeats} layer-by-layer passes; sum of all layers ${msText(p.totalMs)} ms):`;
+  const head = ['layer', 'class', 'ms', 'share', 'MACs', 'GFLOP/s'];
+  const rows = p.layers.map((l) => [
+    l.name, l.className, msText(l.ms), `${(l.share * 100).toFixed(1)}%`, si(l.macs), l.gflopsPerSecond === null ? '-' : Number(l.gflopsPerSecond.toPrecision(3)).toString(),
+  ]);
+  if (style === 'markdown') return [`### ${title}`, '', mdTable(head, rows)];
+  const t = new Table({ head, colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], style: { head: [], border: [], compact: true } });
+  for (const row of rows) t.push(row);
+  return [title, t.toString()];
+}
+
+const esc = (s: string): string => s.replace(/\|/g, '\\|');
+
+function mdTable(head: string[], rows: string[][]): string {
+  const align = head.map((_, i) => (i < 2 ? '---' : '---:'));
+  return [head, align, ...rows].map((row) => `| ${row.map(esc).join(' | ')} |`).join('\n');
+}
+
+export function renderBenchMarkdown(r: BenchReport): string {
+  const lines = [`## dnarch bench: ${r.model.name}`, '', ...header(r).map((l) => `${l}  `), ''];
+  const ok = r.results.filter((x): x is BenchOk => x.status === 'ok');
+  if (ok.length > 0) lines.push(mdTable(HEAD, ok.map(okCells)), '');
+  for (const s of skipped(r)) lines.push(`- ${s}`);
+  for (const n of notes(r)) lines.push(`- note: ${n}`);
+  if (r.profile) lines.push('', ...profileLines(r, 'markdown'));
+  lines.push('', FOOT);
+  return `${lines.join('\n')}\n`;
+}
