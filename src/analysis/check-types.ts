@@ -1,42 +1,43 @@
+/**
+ * The CheckReport (`dnarch check --format json`) as zod schemas, for the TypeScript types and
+ * the published JSON Schema. zod only, no TensorFlow.js.
+ */
 import { z } from 'zod';
 import { BUDGET_METRICS } from './budget-defs.js';
+import { Count, SchemaVersionSchema } from './report-schema.js';
 
 export const BudgetMetricSchema = z.enum(BUDGET_METRICS);
 
-export const BudgetResultSchema = z.object({
-  metric: BudgetMetricSchema,
-  /** The command-line option that sets it, e.g. "--max-macs". */
-  option: z.string(),
-  /** count (params, MACs, FLOPs), bytes, or ms. */
-  unit: z.enum(['count', 'bytes', 'ms']),
-  /** The measured value; a lower bound when `lowerBound` is true. */
-  value: z.number(),
-  limit: z.number(),
-  /** limit - value: negative when over budget. */
-  headroom: z.number(),
-  /** headroom as a percentage of the limit; null when the limit is 0. */
-  headroomPct: z.number().nullable(),
-  /**
-   * pass: value <= limit. fail: value > limit. unknown: the value is only a lower bound
-   * (the model has layers dnarch cannot cost) and it is within the limit, so the budget may or
-   * may not hold; `dnarch check` counts unknown as a failure.
-   */
-  status: z.enum(['pass', 'fail', 'unknown']),
-  lowerBound: z.boolean(),
-  note: z.string().optional(),
-});
+export const BudgetResultSchema = z
+  .strictObject({
+    metric: BudgetMetricSchema,
+    option: z.string().describe('The command-line option that sets it, e.g. "--max-macs".'),
+    unit: z.enum(['count', 'bytes', 'ms']).describe('count (params, MACs, FLOPs), bytes (weights, peak activations) or ms (latency).'),
+    value: z.number().describe('The measured value; a lower bound when lowerBound is true.'),
+    limit: z.number().nonnegative(),
+    headroom: z.number().describe('limit - value: negative when over budget.'),
+    headroomPct: z.number().nullable().describe('headroom as a percentage of the limit; null when the limit is 0.'),
+    status: z
+      .enum(['pass', 'fail', 'unknown'])
+      .describe(
+        'pass: value <= limit. fail: value > limit. unknown: the value is a lower bound (some layer has no cost handler) within the limit, so the budget may or may not hold; dnarch check counts it as a failure.',
+      ),
+    lowerBound: z.boolean(),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'BudgetResult' });
 export type BudgetResult = z.infer<typeof BudgetResultSchema>;
 
-export const CheckReportSchema = z.object({
-  schemaVersion: z.literal(1),
-  model: z.object({ name: z.string(), source: z.string() }),
-  /** False when some layer has no cost handler: MACs and FLOPs are then lower bounds. */
-  complete: z.boolean(),
-  unsupported: z.array(z.object({ className: z.string(), layers: z.number().int() })),
-  /** How latency was measured, when a latency budget was given. */
-  latency: z.object({ engine: z.string(), batch: z.number().int(), runs: z.number().int(), statistic: z.literal('p50') }).optional(),
+export const CheckReportSchema = z.strictObject({
+  schemaVersion: SchemaVersionSchema,
+  model: z.strictObject({ name: z.string(), source: z.string() }),
+  complete: z.boolean().describe('False when some layer has no cost handler: MACs and FLOPs are then lower bounds.'),
+  unsupported: z.array(z.strictObject({ className: z.string(), layers: Count })),
+  latency: z
+    .strictObject({ engine: z.string(), batch: z.int().positive(), runs: z.int().positive(), statistic: z.literal('p50') })
+    .optional()
+    .describe('How latency was measured, when a latency budget was given.'),
   budgets: z.array(BudgetResultSchema),
-  /** True when every budget passed (none failed, none unknown). */
-  passed: z.boolean(),
+  passed: z.boolean().describe('True when every budget passed (none failed, none unknown).'),
 });
 export type CheckReport = z.infer<typeof CheckReportSchema>;
