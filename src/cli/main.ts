@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
 import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
+import { diffCommand } from './diff.js';
 import { enginesCommand } from './engines.js';
 import { exportCommand } from './export.js';
 import { listCommand } from './list.js';
@@ -35,6 +36,7 @@ function program(): Command {
   summarizeCommand(p);
   compareCommand(p);
   checkCommand(p);
+  diffCommand(p);
   savingsCommand(p);
   reportCommand(p);
   enginesCommand(p);
