@@ -21,7 +21,22 @@ export function jsonSchemaFor(command: string): Record<string, unknown> | undefi
   if (!Object.hasOwn(OUTPUT_SCHEMAS, command)) return undefined;
   const { schema, title, description } = OUTPUT_SCHEMAS[command];
   const { $schema, ...body } = z.toJSONSchema(schema, { target: 'draft-2020-12' }) as Record<string, unknown>;
-  return { $schema, $id: schemaId(command), title, description, ...body };
+  return { $schema, $id: schemaId(command), title, description, ...inlineRoot(body) };
+}
+
+/**
+ * A root schema that carries its own id (`.meta({ id })`) comes out of zod as a bare
+ * `$ref` into $defs; put its body back at the root so every published schema reads the
+ * same way (type, properties, required at the top).
+ */
+function inlineRoot(body: Record<string, unknown>): Record<string, unknown> {
+  const { $ref, $defs, ...rest } = body as { $ref?: unknown; $defs?: Record<string, Record<string, unknown>> };
+  const name = typeof $ref === 'string' ? /^#\/\$defs\/([^/]+)$/.exec($ref)?.[1] : undefined;
+  if (!name || !$defs?.[name] || Object.keys(rest).length > 0) return body;
+  const { [name]: root, ...others } = $defs;
+  // Still referenced from inside (a recursive type): leave zod's form alone.
+  if (JSON.stringify(others).includes(`"#/$defs/${name}"`) || JSON.stringify(root).includes(`"#/$defs/${name}"`)) return body;
+  return Object.keys(others).length > 0 ? { ...root, $defs: others } : { ...root };
 }
 
 export interface SchemaIndex {

@@ -5,8 +5,10 @@
  * TensorFlow.js): `dnarch schema` answers without building a model.
  */
 import type { z } from 'zod';
+import { CheckReportSchema } from '../analysis/check-types.js';
 import { ComparisonSchema } from '../analysis/compare-schema.js';
 import { ModelReportSchema } from '../analysis/report-schema.js';
+import { ExportResultSchema } from '../engines/export-types.js';
 import { EnginesOutputSchema } from './engines.js';
 import { ListOutputSchema } from './list.js';
 import { SavingsOutputSchema } from './savings.js';
@@ -25,7 +27,9 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, OutputSchema>> = {
   summarize: out(ModelReportSchema, 'ModelReport', 'dnarch summarize --format json: per-layer and total parameters, MACs, FLOPs, memory, receptive fields and bottleneck savings of one model.'),
   compare: out(ComparisonSchema, 'Comparison', 'dnarch compare --format json: models side by side, one row per metric, with ratios against the first model and a reading.'),
   savings: out(SavingsOutputSchema, 'SavingsReport', "dnarch savings --format json: a model's bottleneck sites and what they save (the ModelReport's model and savings parts)."),
+  check: out(CheckReportSchema, 'CheckReport', 'dnarch check --format json: each budget against the measured value, with headroom and pass / fail / unknown.'),
   engines: out(EnginesOutputSchema, 'Engines', 'dnarch engines --format json: the inference engines this machine has, and why not when not.'),
+  export: out(ExportResultSchema, 'ExportResult', 'dnarch export --format json: the files written (ONNX, tfjs layers-model) and from which weights.'),
 };
 
 /** Command names with a published schema, in registry order. */
