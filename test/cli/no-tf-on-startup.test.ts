@@ -1,6 +1,6 @@
 /**
- * `dnarch --help` and `dnarch list` must answer without loading TensorFlow.js (the zoo
- * registry loads builders lazily for this). A resolve hook registered with --import
+ * `dnarch --help`, `dnarch list` and `dnarch schema` must answer without loading TensorFlow.js
+ * (the zoo registry loads builders lazily for this; the schemas are zod only). A resolve hook registered with --import
  * records every module URL the CLI resolves.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ function expectTracedCli(urls: string[]) {
 }
 
 describe('startup does not load TensorFlow.js', () => {
-  for (const args of [['--help'], ['list'], ['list', '--format', 'json'], ['summarize', '--help']]) {
+  for (const args of [['--help'], ['list'], ['list', '--format', 'json'], ['summarize', '--help'], ['schema'], ['schema', 'summarize']]) {
     it(`dnarch ${args.join(' ')}`, { timeout: TIMEOUT }, () => {
       const r = traced(args);
       expect(r.stderr).toBe('');
