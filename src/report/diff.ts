@@ -157,7 +157,8 @@ function section(title: string, lines: string[], rows: number): string[] {
 }
 
 export function renderDiffMarkdown(d: ModelDiff): string {
-  const out = [`### dnarch diff ${code(d.a.label)} -> ${code(d.b.label)}`, '', `**${escape(headline(d))}**`, ''];
+  // The headline comes first: it is what a reviewer reads in a collapsed comment or a notification.
+  const out = [`### ${escape(headline(d))}`, '', `dnarch diff ${code(d.a.label)} -> ${code(d.b.label)}`, ''];
   const note = lowerBoundNote(d);
   if (note) out.push(`> ${escape(note)}`, '');
   if (d.identical) return out.join('\n');
