@@ -84,6 +84,54 @@ function text(r: ExportResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Loads the model, serialises every requested format in memory, then writes them: an unsupported layer stops it before any file exists. */
+async function exportModel(name: string, f: ExportFlags): Promise<ExportResult> {
+  const [{ loadRunnableModel }, { looksLikePath }, { tfjsLayout, tfjsInfo, writeDirectoryAtomic }] = await Promise.all([
+    import('../engines/runnable-model.js'),
+    import('../load/model-file.js'),
+    import('../engines/tfjs-export.js'),
+  ]);
+  const source = looksLikePath(name) ? 'file' : 'zoo';
+  const runnable = await loadRunnableModel(name, { model: modelOptions(f), seed: f.seed });
+  try {
+    // A file's note says why its own weights were not used; a zoo model's is about timing.
+    const notes = source === 'file' && runnable.note ? [runnable.note] : [];
+    let onnx: ExportResult['onnx'];
+    let onnxBytes: Uint8Array | undefined;
+    if (f.onnx) {
+      const [{ exportOnnx }, { summarizeOnnx }] = await Promise.all([import('../engines/onnx/export.js'), import('../engines/onnx-summary.js')]);
+      onnxBytes = exportOnnx(runnable.model);
+      const s = summarizeOnnx(onnxBytes);
+      onnx = { file: f.onnx, bytes: onnxBytes.byteLength, irVersion: s.irVersion, opset: s.opset, nodes: s.nodes, opTypes: s.opTypes };
+    }
+    const layout = f.tfjs ? await tfjsLayout(runnable.model, { convertedBy: 'dnarch export' }) : undefined;
+
+    const staged = f.onnx && onnxBytes ? await stageFile(f.onnx, onnxBytes) : undefined;
+    if (f.tfjs && layout) {
+      try {
+        await writeDirectoryAtomic(f.tfjs, layout.files, { force: f.force });
+      } catch (e) {
+        await staged?.abort();
+        throw e;
+      }
+      notes.push(...layout.notes.map((n) => `tfjs: ${n}`));
+    }
+    await staged?.commit();
+    return {
+      schemaVersion: 1,
+      model: runnable.name,
+      source,
+      params: runnable.model.countParams(),
+      weights: runnable.weights === 'seeded' ? { kind: 'seeded', seed: f.seed } : { kind: 'file' },
+      ...(onnx ? { onnx } : {}),
+      ...(f.tfjs && layout ? { tfjs: tfjsInfo(f.tfjs, layout) } : {}),
+      notes,
+    };
+  } finally {
+    runnable.dispose();
+  }
+}
+
 export function exportCommand(program: Command): void {
   const cmd = program
     .command('export')
@@ -97,56 +145,11 @@ export function exportCommand(program: Command): void {
   addModelOptions(cmd).action(async (name: string, f: ExportFlags) => {
     if (!f.onnx && !f.tfjs) throw new DnarchError('BAD_OPTION', 'nothing to write: give --onnx <file> and/or --tfjs <dir>');
     if (f.onnx && f.tfjs && resolve(f.onnx) === resolve(f.tfjs)) throw new DnarchError('BAD_OPTION', '--onnx and --tfjs name the same path');
-    const { checkTfjsTarget, tfjsLayout, writeDirectoryAtomic } = await import('../engines/tfjs-export.js');
+    const { checkTfjsTarget } = await import('../engines/tfjs-export.js');
     if (f.onnx) await checkOnnxTarget(f.onnx, Boolean(f.force));
     if (f.tfjs) await checkTfjsTarget(f.tfjs, { force: f.force });
 
-    const result = await withStatus(showProgress(f.format), `exporting ${name}`, async () => {
-      const [{ loadRunnableModel }, { looksLikePath }] = await Promise.all([import('../engines/runnable-model.js'), import('../load/model-file.js')]);
-      const source = looksLikePath(name) ? 'file' : 'zoo';
-      const runnable = await loadRunnableModel(name, { model: modelOptions(f), seed: f.seed });
-      try {
-        const out: ExportResult = {
-          schemaVersion: 1,
-          model: runnable.name,
-          source,
-          params: runnable.model.countParams(),
-          weights: runnable.weights === 'seeded' ? { kind: 'seeded', seed: f.seed } : { kind: 'file' },
-          // A file's note says why its own weights were not used; a zoo model's is about timing.
-          notes: source === 'file' && runnable.note ? [runnable.note] : [],
-        };
-        // Everything is serialised in memory first: an unsupported layer stops the command before any file exists.
-        let onnxBytes: Uint8Array | undefined;
-        if (f.onnx) {
-          const [{ exportOnnx }, { summarizeOnnx }] = await Promise.all([import('../engines/onnx/export.js'), import('../engines/onnx-summary.js')]);
-          onnxBytes = exportOnnx(runnable.model);
-          const s = summarizeOnnx(onnxBytes);
-          out.onnx = { file: f.onnx, bytes: onnxBytes.byteLength, irVersion: s.irVersion, opset: s.opset, nodes: s.nodes, opTypes: s.opTypes };
-        }
-        const layout = f.tfjs ? await tfjsLayout(runnable.model, { convertedBy: `dnarch export` }) : undefined;
-        const staged = onnxBytes && f.onnx ? await stageFile(f.onnx, onnxBytes) : undefined;
-        if (f.tfjs && layout) {
-          try {
-            await writeDirectoryAtomic(f.tfjs, layout.files, { force: f.force });
-          } catch (e) {
-            await staged?.abort();
-            throw e;
-          }
-          const size = (d: string | Uint8Array) => (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength);
-          out.tfjs = {
-            dir: f.tfjs,
-            files: layout.files.map((x) => ({ name: x.name, bytes: size(x.data) })),
-            weights: layout.weights,
-            weightBytes: layout.weightBytes,
-          };
-          out.notes.push(...layout.notes.map((n) => `tfjs: ${n}`));
-        }
-        await staged?.commit();
-        return out;
-      } finally {
-        runnable.dispose();
-      }
-    });
+    const result = await withStatus(showProgress(f.format), `exporting ${name}`, () => exportModel(name, f));
     await emit(f.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : text(result));
   });
 }

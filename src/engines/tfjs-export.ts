@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
+import type { TfjsExportInfo } from './export-types.js';
 
 /**
  * Export of a tfjs LayersModel as a tfjs layers-model directory (model.json + binary weight
@@ -214,12 +215,10 @@ export async function writeDirectoryAtomic(dir: string, files: TfjsFile[], opts:
   if (old) await rm(old, { recursive: true, force: true });
 }
 
-export interface TfjsExport {
-  dir: string;
-  files: { name: string; bytes: number }[];
-  weights: number;
-  weightBytes: number;
-  notes: string[];
+/** What a written layout holds, file by file (the JSON output's `tfjs` part). */
+export function tfjsInfo(dir: string, layout: TfjsLayout): TfjsExportInfo {
+  const size = (d: string | Uint8Array) => (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength);
+  return { dir, files: layout.files.map((f) => ({ name: f.name, bytes: size(f.data) })), weights: layout.weights, weightBytes: layout.weightBytes };
 }
 
 /** Serialises `model` and writes it as a layers-model directory `dir`, atomically. */
@@ -227,15 +226,8 @@ export async function exportTfjs(
   model: LayersModel,
   dir: string,
   opts: { force?: boolean; convertedBy?: string; shardBytes?: number } = {},
-): Promise<TfjsExport> {
+): Promise<TfjsExportInfo & { notes: string[] }> {
   const layout = await tfjsLayout(model, opts);
   await writeDirectoryAtomic(dir, layout.files, opts);
-  const size = (d: string | Uint8Array) => (typeof d === 'string' ? Buffer.byteLength(d) : d.byteLength);
-  return {
-    dir,
-    files: layout.files.map((f) => ({ name: f.name, bytes: size(f.data) })),
-    weights: layout.weights,
-    weightBytes: layout.weightBytes,
-    notes: layout.notes,
-  };
+  return { ...tfjsInfo(dir, layout), notes: layout.notes };
 }

@@ -134,4 +134,26 @@ describe('dnarch export: refusals write nothing', () => {
     expectUsageError(dnarch(['export', 'fixtures/models/custom-layer.json', '--tfjs', dir, '--onnx', file]), ['my_attention', 'MyAttention']);
     expect(listing()).toEqual(before);
   }, TIMEOUT);
+
+  it('names the layer ONNX export does not map, and writes neither format', () => {
+    // A Keras to_json() file without weights: tfjs runs Conv2DTranspose, the ONNX exporter has no mapping for it.
+    const model = join(work, 'upsample.json');
+    const layers = [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 4, 4, 2], dtype: 'float32', name: 'in' } },
+      { class_name: 'Conv2DTranspose', config: { name: 'upsample', filters: 3, kernel_size: [2, 2], strides: [2, 2], padding: 'valid' } },
+    ];
+    writeFileSync(model, JSON.stringify({ class_name: 'Sequential', config: { name: 'up', layers }, keras_version: '2.15.0' }));
+    const dir = fresh('up');
+    const file = `${fresh('up')}.onnx`;
+    const before = listing();
+    expectUsageError(dnarch(['export', model, '--tfjs', dir, '--onnx', file]), ['upsample', 'Conv2DTranspose', 'ONNX']);
+    expect(listing()).toEqual(before);
+
+    // The tfjs format alone has no such limit; the weightless file gets seeded weights and says so.
+    const r = ExportResultSchema.parse(okJson(['export', model, '--tfjs', dir, '--seed', '3']));
+    expect(r.weights).toEqual({ kind: 'seeded', seed: 3 });
+    // kernel 2x2x3x2 (Conv2DTranspose keeps filters before input channels) + bias 3
+    expect(r.params).toBe(2 * 2 * 3 * 2 + 3);
+    expect(r.notes.join(' ')).toMatch(/no weights/);
+  }, TIMEOUT);
 });
