@@ -1,0 +1,98 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { BenchReportSchema, type BenchOk, type BenchReport } from '../../src/bench/types.js';
+import { dnarch, expectUsageError, ok, okJson, TIMEOUT } from './run.js';
+
+// Small and quick: MobileNet at 32x32 with alpha 0.25 (~2 M FLOPs), two timed runs.
+const TINY = ['mobilenet', '--input-size', '32', '--alpha', '0.25', '--runs', '2', '--warmup', '1'];
+
+const require = createRequire(import.meta.url);
+let tfjsNodeResolvable = true;
+try {
+  require.resolve('@tensorflow/tfjs-node');
+} catch {
+  tfjsNodeResolvable = false;
+}
+
+describe('dnarch bench', () => {
+  it('--engine all --format json: one schema-valid object, every engine reported', { timeout: TIMEOUT }, () => {
+    const r = okJson<BenchReport>(['bench', ...TINY, '--engine', 'all', '--batch', '1,2']);
+    expect(BenchReportSchema.safeParse(r).success).toBe(true);
+    expect(r.schemaVersion).toBe(1);
+    expect(r.model.weights).toBe('seeded');
+    expect(r.model.inputShapes).toEqual([[32, 32, 3]]);
+    expect(r.settings.engines).toEqual(['onnxruntime', 'tfjs-node', 'wasm', 'cpu']);
+    // one entry per engine and batch
+    expect(r.results).toHaveLength(4 * 2);
+    const node = r.results.filter((x) => x.engine === 'tfjs-node');
+    if (!tfjsNodeResolvable) {
+      for (const x of node) {
+        expect(x.status).toBe('unavailable');
+        if (x.status !== 'ok') expect(x.reason).toMatch(/not installed/);
+      }
+    }
+    for (const name of ['wasm', 'cpu', 'onnxruntime']) {
+      for (const batch of [1, 2]) {
+        const x = r.results.find((y) => y.engine === name && y.batch === batch) as BenchOk;
+        expect(x.status, `${name} ${batch}`).toBe('ok');
+        expect(x.runs).toBe(2);
+        expect(x.warmupRuns).toBe(1);
+        const l = x.latencyMs;
+        expect(l.min).toBeLessThanOrEqual(l.p50);
+        expect(l.p50).toBeLessThanOrEqual(l.p90);
+        expect(l.p90).toBeLessThanOrEqual(l.p99);
+        // throughput = batch * 1000 / mean; GFLOP/s = FLOPs per image * batch / mean(ms) / 1e6
+        expect(x.throughput).toBeCloseTo((batch * 1000) / l.mean, 6);
+        expect(x.gflopsPerSecond).toBeCloseTo((r.model.flopsPerImage * batch) / l.mean / 1e6, 6);
+        expect(x.peakRssBytes).toBeGreaterThan(0);
+      }
+    }
+    expect((r.results.find((x) => x.engine === 'wasm') as BenchOk).threads).toBe(1);
+  });
+
+  it('table output names the engine that ran, its version and threads, and the weights', { timeout: TIMEOUT }, () => {
+    const out = ok(['bench', ...TINY, '--engine', 'wasm']);
+    expect(out).toMatch(/Weights: seeded random weights/);
+    const row = out.split('\n').find((l) => /\bwasm\b/.test(l) && /\d+\.\d+\.\d+/.test(l));
+    expect(row).toMatch(/wasm\s+│\s+\d+\.\d+\.\d+\s+│\s+1\s+│\s+1\s+│/);
+    expect(out).toMatch(/single-threaded under Node/);
+  });
+
+  it('--format markdown: a table with a header row', { timeout: TIMEOUT }, () => {
+    const out = ok(['bench', ...TINY, '--engine', 'cpu', '--format', 'markdown']);
+    expect(out).toMatch(/^\| engine \| version \| threads \| batch \|/m);
+    expect(out).toMatch(/^\| cpu \| \d+\.\d+\.\d+ \| 1 \| 1 \|/m);
+  });
+
+  it('--profile on wasm: hottest layers with their MACs', { timeout: TIMEOUT }, () => {
+    const r = okJson<BenchReport>(['bench', ...TINY, '--engine', 'wasm', '--profile', '3']);
+    expect(r.profile?.engine).toBe('wasm');
+    expect(r.profile?.layers).toHaveLength(3);
+    const ms = r.profile!.layers.map((l) => l.ms);
+    expect([...ms].sort((a, b) => b - a)).toEqual(ms);
+  });
+
+  it.runIf(!tfjsNodeResolvable)('--engine tfjs-node alone: exit 2, the reason in one line', { timeout: TIMEOUT }, () => {
+    expectUsageError(dnarch(['bench', ...TINY, '--engine', 'tfjs-node']), [/^dnarch: tfjs-node is not available: not installed/]);
+  });
+
+  it.each([
+    ['unknown engine', ['--engine', 'tpu'], ['tpu']],
+    ['batch 0', ['--batch', '0'], ['--batch']],
+    ['batch not a number', ['--batch', '1,x'], ['--batch']],
+    ['runs 0', ['--runs', '0'], ['--runs']],
+    ['negative seconds', ['--seconds', '-1'], ['--seconds']],
+    ['threads 0', ['--threads', '0'], ['--threads']],
+    ['bad format', ['--format', 'csv'], ['csv']],
+  ])('bad option (%s): exit 2, one line', { timeout: TIMEOUT }, (_label, args, mentions) => {
+    expectUsageError(dnarch(['bench', 'mobilenet', ...args]), mentions);
+  });
+
+  it('an unknown model: exit 2', { timeout: TIMEOUT }, () => {
+    expectUsageError(dnarch(['bench', 'resnet5000', '--engine', 'cpu']), ['resnet5000']);
+  });
+
+  it('a model with an opaque (Lambda) layer cannot run: exit 2 naming the layer', { timeout: TIMEOUT }, () => {
+    expectUsageError(dnarch(['bench', 'fixtures/models/custom-layer.json', '--engine', 'cpu', '--runs', '1']), ['my_attention', 'cannot run']);
+  });
+});
