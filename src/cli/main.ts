@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { isDnarchError, type ErrorCode } from '../errors.js';
+import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
 import { diffCommand } from './diff.js';
@@ -38,6 +39,7 @@ function program(): Command {
   checkCommand(p);
   diffCommand(p);
   savingsCommand(p);
+  benchCommand(p);
   reportCommand(p);
   enginesCommand(p);
   exportCommand(p);
