@@ -21,7 +21,7 @@ const SI = '.3~s';
 
 /** Shared look: system fonts only (nothing fetched), no per-mark aria labels (thousands of marks). */
 const CONFIG = {
-  font: 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif',
+  font: 'system-ui, sans-serif',
   view: { stroke: null },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e8e8e8' },
   legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 200 },

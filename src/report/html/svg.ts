@@ -16,10 +16,18 @@ export async function chartSvg(chart: Chart): Promise<string> {
   const view = new vega.View(vega.parse(compile(chart.spec).spec), { renderer: 'none', loader });
   try {
     const svg = await view.toSVG();
-    return accessible(svg, chart);
+    return accessible(compact(svg), chart);
   } finally {
     view.finalize();
   }
+}
+
+/** Geometry attributes whose numbers vega writes with up to 17 digits. */
+const GEOMETRY = /\s(d|transform|x|y|x1|x2|y1|y2|width|height|viewBox)="([^"]*)"/g;
+
+/** Coordinates to 1/100 px: the same picture, a third less file. Text and labels are left alone. */
+function compact(svg: string): string {
+  return svg.replace(GEOMETRY, (_, name: string, value: string) => ` ${name}="${value.replace(/(\d\.\d\d)\d+/g, '$1')}"`);
 }
 
 /** Inline SVG in HTML needs no namespaces; the root tag gains its accessible name. */
