@@ -7,7 +7,9 @@
 import type { z } from 'zod';
 import { CheckReportSchema } from '../analysis/check-types.js';
 import { ComparisonSchema } from '../analysis/compare-schema.js';
+import { ModelDiffSchema } from '../analysis/diff-types.js';
 import { ModelReportSchema } from '../analysis/report-schema.js';
+import { BenchReportSchema } from '../bench/types.js';
 import { ExportResultSchema } from '../engines/export-types.js';
 import { EnginesOutputSchema } from './engines.js';
 import { ListOutputSchema } from './list.js';
@@ -28,6 +30,8 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, OutputSchema>> = {
   compare: out(ComparisonSchema, 'Comparison', 'dnarch compare --format json: models side by side, one row per metric, with ratios against the first model and a reading.'),
   savings: out(SavingsOutputSchema, 'SavingsReport', "dnarch savings --format json: a model's bottleneck sites and what they save (the ModelReport's model and savings parts)."),
   check: out(CheckReportSchema, 'CheckReport', 'dnarch check --format json: each budget against the measured value, with headroom and pass / fail / unknown.'),
+  diff: out(ModelDiffSchema, 'ModelDiff', 'dnarch diff --format json: two models layer by layer (added, removed, changed by name) with totals and savings deltas.'),
+  bench: out(BenchReportSchema, 'BenchReport', 'dnarch bench --format json: inference latency, throughput and memory per engine and batch size, with the settings used.'),
   engines: out(EnginesOutputSchema, 'Engines', 'dnarch engines --format json: the inference engines this machine has, and why not when not.'),
   export: out(ExportResultSchema, 'ExportResult', 'dnarch export --format json: the files written (ONNX, tfjs layers-model) and from which weights.'),
 };

@@ -31,6 +31,9 @@ const RUNS: [string, string[]][] = [
   ['savings', ['savings', 'fixtures/models/nested.json']],
   ['compare', ['compare', 'inception', 'xception']],
   ['compare', ['compare', 'mobilenet', 'fixtures/models/custom-layer.json']],
+  ['diff', ['diff', 'fixtures/diff/base.json', 'fixtures/diff/filters.json']],
+  ['diff', ['diff', 'fixtures/diff/base.json', 'fixtures/diff/added.json']],
+  ['diff', ['diff', 'resnet50', 'resnet50v2']],
   ['check', ['check', 'mobilenet', '--max-params', '5M', '--max-macs', '1G', '--max-weights-mb', '20']],
   ['export', ['export', 'fixtures/models/shards/model.json', '--tfjs', join(tmp, 'shards')]],
   ['export', ['export', 'mobilenet', '--tfjs', join(tmp, 'mobilenet')]],
@@ -59,6 +62,8 @@ describe('--format json validates against the published JSON Schema', () => {
     it(`dnarch ${args.join(' ')} --format json`, { timeout: TIMEOUT }, () => {
       const doc = okJson<Record<string, unknown>>(args);
       expect(doc.schemaVersion).toBe(1);
+      // First, so a reader can dispatch on it before reading the rest (the README says so).
+      expect(Object.keys(doc)[0]).toBe('schemaVersion');
       expect(schemaErrors(command, doc)).toBeNull();
       if (!docs.has(command)) docs.set(command, doc);
     });
@@ -98,6 +103,8 @@ describe('the schemas reject what is not the format', () => {
     ['engines', 'no engines', (d) => delete d.engines],
     ['check', 'an unknown status', (d) => (d.budgets[0].status = 'maybe')],
     ['check', 'no passed', (d) => delete d.passed],
+    ['diff', 'identical as text', (d) => (d.identical = 'no')],
+    ['diff', 'a totals delta without its metric', (d) => delete d.totals.macs],
     ['export', 'an unknown source', (d) => (d.source = 'cloud')],
     ['export', 'negative bytes', (d) => (d.tfjs.files[0].bytes = -1)],
   ];
