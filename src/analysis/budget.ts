@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGINE_NAMES, type EngineName } from '../engines/engine.js';
 import { DnarchError } from '../errors.js';
 import { BUDGET_DEFS, BUDGET_METRICS, budgetDef, type BudgetMetric } from './budget-defs.js';
 import type { BudgetResult, CheckReport } from './check-types.js';
@@ -34,7 +35,7 @@ export const BudgetFileSchema = z.strictObject({
   /** How to measure maxLatencyMs; flags --engine, --batch, --runs override. */
   latency: z
     .strictObject({
-      engine: z.string().min(1).optional(),
+      engine: z.enum(ENGINE_NAMES).optional(),
       batch: z.number().int().min(1).optional(),
       runs: z.number().int().min(1).optional(),
     })
@@ -43,7 +44,7 @@ export const BudgetFileSchema = z.strictObject({
 
 export interface BudgetFile {
   budgets: Budgets;
-  latency: { engine?: string; batch?: number; runs?: number };
+  latency: { engine?: EngineName; batch?: number; runs?: number };
 }
 
 /** "$.latency.runs", "$.maxMacs", "$" */

@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BudgetFile, Budgets, LatencyRun } from '../analysis/budget.js';
 import { BUDGET_DEFS, type BudgetMetric } from '../analysis/budget-defs.js';
 import { parseQuantity, type QuantityKind } from '../analysis/quantity.js';
+import { ENGINE_NAMES, isEngineName, type EngineName } from '../engines/engine.js';
 import { DnarchError } from '../errors.js';
 import { CHECK_FORMATS, type CheckFormat } from '../report/check.js';
 import { analyzeForCli } from './analyze-model.js';
@@ -15,7 +16,7 @@ type CheckFlags = ModelFlags & {
   format: CheckFormat;
   out?: string;
   budget?: string;
-  engine?: string;
+  engine?: EngineName;
   batch?: number;
   runs?: number;
 } & Partial<Record<string, number>>;
@@ -59,22 +60,30 @@ function flagBudgets(f: CheckFlags): Budgets {
   return budgets;
 }
 
-/** The module helper B writes (src/bench/bench.ts); typed here by what check needs of it. */
-interface BenchApi {
-  benchModel(target: string, opts: Record<string, unknown>): Promise<{ results: { engine: string; batch: number; latencyMs: { p50: number } }[] }>;
+/** Times the model; the median (p50) of the timed runs is the budget's value. */
+async function measureLatency(name: string, f: CheckFlags, run: LatencySettings): Promise<{ ms: number; run: LatencyRun }> {
+  const { benchModel } = await import('../bench/bench.js');
+  const report = await withStatus(showProgress(f.format), `timing ${name}`, () =>
+    // Without --engine: 'auto', the fastest engine this machine has that can run the model.
+    benchModel(name, { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: modelOptions(f) }),
+  );
+  const timed = report.results.find((r) => r.status === 'ok');
+  if (!timed || timed.status !== 'ok') {
+    const why = report.results.map((r) => (r.status === 'ok' ? '' : r.reason)).filter(Boolean).join('; ');
+    throw new DnarchError('BAD_OPTION', `--max-latency-ms: could not time ${name}${why ? `: ${why}` : ''}`);
+  }
+  return { ms: timed.latencyMs.p50, run: { engine: timed.engine, batch: timed.batch, runs: timed.runs } };
 }
 
-/** Times the model once per the latency settings; the median (p50) is the budget's value. */
-async function measureLatency(name: string, f: CheckFlags, run: { engine?: string; batch: number; runs: number }): Promise<{ ms: number; run: LatencyRun }> {
-  const path = '../bench/bench.js';
-  const { benchModel } = (await import(path)) as BenchApi;
-  const report = await withStatus(showProgress(f.format), `timing ${name}`, () =>
-    benchModel(name, { ...modelOptions(f), engines: run.engine ? [run.engine] : undefined, batches: [run.batch], runs: run.runs }),
-  );
-  // Without --engine the fastest engine on this machine sets the figure.
-  const best = [...report.results].sort((a, b) => a.latencyMs.p50 - b.latencyMs.p50)[0];
-  if (!best) throw new DnarchError('BAD_OPTION', `no engine could time ${name}${run.engine ? ` with --engine ${run.engine}` : ''}`);
-  return { ms: best.latencyMs.p50, run: { engine: best.engine, batch: best.batch, runs: run.runs } };
+interface LatencySettings {
+  engine?: EngineName;
+  batch: number;
+  runs: number;
+}
+
+function parseEngine(value: string): EngineName {
+  if (!isEngineName(value)) throw new InvalidArgumentError(`unknown engine "${value}": expected one of ${ENGINE_NAMES.join(', ')}`);
+  return value;
 }
 
 export function checkCommand(program: Command): void {
@@ -85,7 +94,7 @@ export function checkCommand(program: Command): void {
   for (const d of BUDGET_DEFS) cmd.option(`${d.option} ${HELP[d.metric][0]}`, HELP[d.metric][1], quantityArg(d.kind));
   cmd
     .option('--budget <file>', 'a JSON budget file (see README); flags given on the command line override its values')
-    .option('--engine <name>', 'engine that times --max-latency-ms (default: the fastest available)')
+    .option('--engine <name>', `engine that times --max-latency-ms: ${ENGINE_NAMES.join(', ')} (default: the fastest available)`, parseEngine)
     .option('--batch <n>', 'batch size for --max-latency-ms (default 1)', parsePositiveInt)
     .option('--runs <n>', 'timed runs for --max-latency-ms (default 10)', parsePositiveInt)
     .addOption(new Option('--format <fmt>', 'output format').choices(CHECK_FORMATS).default('table'))
@@ -98,7 +107,10 @@ export function checkCommand(program: Command): void {
     if (Object.keys(budgets).length === 0) {
       throw new DnarchError('BAD_OPTION', 'nothing to check: give a budget such as --max-macs 4G, or --budget dnarch.budget.json');
     }
-    const run = { engine: f.engine ?? file.latency.engine, batch: f.batch ?? file.latency.batch ?? 1, runs: f.runs ?? file.latency.runs ?? 10 };
+    if (budgets.latencyMs === undefined && (f.engine || f.batch || f.runs)) {
+      throw new DnarchError('BAD_OPTION', '--engine, --batch and --runs set how --max-latency-ms is timed: give a latency budget too');
+    }
+    const run: LatencySettings = { engine: f.engine ?? file.latency.engine, batch: f.batch ?? file.latency.batch ?? 1, runs: f.runs ?? file.latency.runs ?? 10 };
     const report = await analyzeForCli(name, f.format, modelOptions(f));
     const latency = budgets.latencyMs === undefined ? undefined : await measureLatency(name, f, run);
     const check = checkModel(report, budgets, latency);

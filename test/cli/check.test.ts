@@ -104,3 +104,27 @@ describe('dnarch check: exit 2 on bad input, one line naming the option', () => 
     expectUsageError(dnarch(['check', BASE, '--budget', join(tmp, 'missing.json')]), ['cannot read --budget', 'ENOENT']);
   });
 });
+
+describe('dnarch check --max-latency-ms (the value is timed; the budget check itself is tested with injected values in test/analysis/budget.test.ts)', () => {
+  // No timing thresholds: a limit no run can miss (10 minutes) and one every run misses (0 ms).
+  it('passes a limit no run can miss, saying how it was timed', { timeout: TIMEOUT }, () => {
+    const { status, report } = checkJson([BASE, '--max-latency-ms', '600000', '--runs', '2', '--engine', 'wasm']);
+    expect(status).toBe(0);
+    expect(report.latency).toEqual({ engine: 'wasm', batch: 1, runs: 2, statistic: 'p50' });
+    expect(report.budgets[0]).toMatchObject({ metric: 'latencyMs', limit: 600_000, status: 'pass' });
+    expect(report.budgets[0].value).toBeGreaterThan(0);
+  });
+
+  it('fails a 0 ms limit with exit 1', { timeout: TIMEOUT }, () => {
+    const r = dnarch(['check', BASE, '--max-latency-ms', '0', '--runs', '2', '--engine', 'wasm']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Latency: median (p50) of 2 timed runs, engine wasm, batch 1.');
+    expect(r.stderr).toBe('dnarch: check failed: over budget: --max-latency-ms\n');
+  });
+
+  it('exit 2: an unknown engine; timing flags without a latency budget', () => {
+    expectUsageError(dnarch(['check', BASE, '--max-latency-ms', '50', '--engine', 'gpu']), ['--engine', 'unknown engine "gpu"']);
+    expectUsageError(dnarch(['check', BASE, '--max-params', '1M', '--runs', '3']), ['--max-latency-ms']);
+    expectUsageError(dnarch(['check', BASE, '--budget', budgetFile({ maxLatencyMs: 5, latency: { engine: 'gpu' } })]), ['$.latency.engine']);
+  });
+});
