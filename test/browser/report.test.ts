@@ -4,7 +4,7 @@
  * every chart must draw marks in a box of non-zero size, and nothing may log an error.
  * Screenshots land in test-artifacts/ for a person to look at.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -49,6 +49,11 @@ async function openReport(models: string[], name: string) {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const requests: string[] = [];
   const errors: string[] = [];
+  // An alert() from an injected name would open a dialog.
+  page.on('dialog', (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
   await page.route('**/*', (route) => {
     const url = route.request().url();
     if (url.startsWith('file:')) return route.continue();
@@ -78,9 +83,11 @@ async function openReport(models: string[], name: string) {
       };
     }),
   );
+  const injected = await page.$$eval('img, script, iframe, object, embed', (els) => els.length);
+  const headings = await page.$$eval('h1, h2', (hs) => hs.map((h) => h.textContent ?? ''));
   await page.screenshot({ path: join(ARTIFACTS, `report-${name}.png`), fullPage: true });
   await page.close();
-  return { charts, requests, errors };
+  return { charts, requests, errors, injected, headings };
 }
 
 describe('dnarch report in Chromium', () => {
@@ -111,6 +118,24 @@ describe('dnarch report in Chromium', () => {
       expect(c.height, c.id).toBeGreaterThan(0);
       expect(c.marks, c.id).toBeGreaterThan(0);
     }
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('a model named like markup shows its name as text and runs nothing', async () => {
+    // A real model file (a Keras 2 Sequential fixture) whose model name is an injection attempt.
+    // tfjs refuses such layer names, so the model name is what a file can smuggle in.
+    const payload = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const topology = JSON.parse(readFileSync(join(ROOT, 'fixtures/models/keras2-sequential.json'), 'utf8'));
+    topology.modelTopology.model_config.config.name = payload;
+    delete topology.weightsManifest;
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const model = join(ARTIFACTS, 'hostile-model.json');
+    writeFileSync(model, JSON.stringify(topology));
+    const { charts, requests, errors, injected, headings } = await openReport([model], 'hostile');
+    expect(charts.length).toBeGreaterThanOrEqual(4);
+    expect(injected).toBe(0);
+    expect(headings.some((h) => h.includes(payload))).toBe(true);
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
   });
