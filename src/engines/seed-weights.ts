@@ -8,7 +8,8 @@ import { walkCalls } from '../graph/layer-order.js';
  *
  * Scales, per weight role (the variable name's last segment, as tfjs and Keras name them):
  * - kernels: uniform He (fan-in) scaling, variance 2 / fan_in, so a conv + ReLU keeps the
- *   activations' second moment; depthwise kernels use the window as fan-in;
+ *   activations' second moment; depthwise kernels use the window as fan-in, and gain 1
+ *   inside a SeparableConv2D;
  * - biases and BatchNormalization's beta and moving_mean: uniform in +-0.05 / +-0.1;
  * - BatchNormalization's gamma and moving_variance: uniform in [0.5, 1.5] (variance > 0);
  * - Normalization's mean / variance: ImageNet-like statistics of pixels in [0, 1]
@@ -21,7 +22,8 @@ import { walkCalls } from '../graph/layer-order.js';
  * then grows by at most (1 + 1/N)^N < e over the whole model, whatever its depth.
  */
 export function seedWeights(model: LayersModel, seed = 1): void {
-  model.weights.forEach((v, index) => fill(v, mix(seed, index)));
+  const separable = separableDepthwise(model);
+  model.weights.forEach((v, index) => fill(v, mix(seed, index), separable.has(v.id) ? 1 : 2));
   dampResiduals(model);
 }
 
@@ -44,14 +46,33 @@ function mix(seed: number, index: number): number {
   return (h ^ (h >>> 15)) >>> 0;
 }
 
-/** [lo, hi) per role; `null` leaves the weight alone (integer counters). */
-function range(v: LayerVariable): [number, number] | null {
+/**
+ * Depthwise kernels of SeparableConv2D layers: no non-linearity follows them before the
+ * pointwise kernel, so they get gain 1 (variance 1 / fan_in), else each separable conv
+ * would double the variance (Xception's 34 of them: x 10^5 in std).
+ */
+function separableDepthwise(model: LayersModel): Set<number> {
+  const ids = new Set<number>();
+  const visit = (layers: Layer[]): void => {
+    for (const layer of layers) {
+      if (isContainer(layer)) visit(layer.layers);
+      const roles = layer.weights.map((w) => w.originalName.split('/').pop());
+      if (!roles.includes('pointwise_kernel')) continue;
+      for (const w of layer.weights) if (w.originalName.endsWith('/depthwise_kernel')) ids.add(w.id);
+    }
+  };
+  visit(model.layers);
+  return ids;
+}
+
+/** [lo, hi) per role; `null` leaves the weight alone (integer counters). `gain` 2 is He's. */
+function range(v: LayerVariable, gain: number): [number, number] | null {
   if (v.dtype !== 'float32') return null;
   const role = v.originalName.split('/').pop() ?? '';
   const shape = v.shape as number[];
   const fanIn = (dims: number[]): number => Math.max(1, dims.reduce((a, b) => a * b, 1));
   const he = (n: number): [number, number] => {
-    const limit = Math.sqrt(6 / n); // uniform(-l, l) has variance l^2 / 3 = 2 / n
+    const limit = Math.sqrt((3 * gain) / n); // uniform(-l, l) has variance l^2 / 3 = gain / n
     return [-limit, limit];
   };
   switch (role) {
@@ -76,8 +97,8 @@ function range(v: LayerVariable): [number, number] | null {
   }
 }
 
-function fill(v: LayerVariable, state: number): void {
-  const r = range(v);
+function fill(v: LayerVariable, state: number, gain: number): void {
+  const r = range(v, gain);
   if (!r) return;
   const [lo, hi] = r;
   const next = mulberry32(state);
@@ -95,8 +116,10 @@ function write(v: LayerVariable, values: Float32Array): void {
 type Layer = SymbolicTensor['sourceLayer'];
 type Node = Layer['inboundNodes'][number];
 
-/** Layers a residual branch may end with that only reshape or gate values: walked through. */
-const PASS_THROUGH = new Set(['Activation', 'ReLU', 'Dropout', 'ZeroPadding2D', 'Cropping2D', 'Reshape', 'Flatten']);
+/** Layers a residual branch may end with that do not scale values much: walked through. */
+const PASS_THROUGH = new Set([
+  'Activation', 'ReLU', 'Dropout', 'ZeroPadding2D', 'Cropping2D', 'Reshape', 'Flatten', 'MaxPooling2D', 'AveragePooling2D',
+]);
 
 const isContainer = (layer: Layer): layer is Layer & LayersModel =>
   Array.isArray((layer as unknown as { layers?: unknown }).layers) && 'outputs' in layer;
