@@ -8,7 +8,7 @@ import type { ExportResult } from '../engines/export-types.js';
 import { grouped, mib } from '../report/units.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
 import { emit } from './output.js';
-import { parsePositiveInt } from './parse.js';
+import { parseSeed } from './bench.js';
 import { showProgress, withStatus } from './terminal.js';
 
 interface ExportFlags extends ModelFlags {
@@ -139,7 +139,7 @@ export function exportCommand(program: Command): void {
     .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model file with weights')
     .option('--onnx <file>', 'write an ONNX model (opset 17) to this file')
     .option('--tfjs <dir>', 'write a tfjs layers-model (model.json + 4 MiB weight shards) into this directory')
-    .option('--seed <n>', 'seed of the random weights a zoo model gets', parsePositiveInt, 1)
+    .option('--seed <n>', 'seed of the random weights of zoo models and weightless files (as bench uses)', parseSeed, 1)
     .option('--force', 'replace an existing --onnx file or non-empty --tfjs directory')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'));
   addModelOptions(cmd).action(async (name: string, f: ExportFlags) => {

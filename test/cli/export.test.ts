@@ -99,7 +99,7 @@ describe('dnarch export: refusals write nothing', () => {
   });
 
   it('rejects a bad --seed and zoo options on a model file', () => {
-    expectUsageError(dnarch(['export', 'resnet110', '--tfjs', fresh(), '--seed', '0']), ['--seed']);
+    expectUsageError(dnarch(['export', 'resnet110', '--tfjs', fresh(), '--seed', 'one']), ['--seed']);
     expectUsageError(dnarch(['export', 'fixtures/models/shards/model.json', '--tfjs', fresh(), '--classes', '5']), ['--classes']);
     expectUsageError(dnarch(['export', 'resnet11', '--tfjs', fresh()]), ['resnet11']);
   }, TIMEOUT);
