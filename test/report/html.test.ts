@@ -143,6 +143,17 @@ describe('hostile names', () => {
   });
 });
 
+describe('missing data', () => {
+  it('no known receptive field: no empty chart, a note instead', async () => {
+    const r: ModelReport = structuredClone(resnet50);
+    for (const l of r.layers) l.receptiveField = null;
+    const html = await renderHtml([r], { version: VERSION });
+    const ids = figures(html).map((f) => /id="([^"]+)"/.exec(f)![1]);
+    expect(ids).toEqual(['m1-stages', 'm1-layers', 'm1-cumulative', 'm1-savings']);
+    expect(html).toContain('No layer has a known receptive field');
+  });
+});
+
 describe('two models', () => {
   it('a comparison with three charts, then each model\'s own, with unique labels', async () => {
     const html = await renderHtml([resnet50, resnet50], { version: VERSION });

@@ -60,7 +60,7 @@ export function stageChart(r: ModelReport, id: string): Chart {
   return {
     id,
     title: 'MACs and parameters per stage',
-    description: `Horizontal bars: MACs and parameters of each of the ${rows.length} stages of ${r.model.name}, in network order.`,
+    description: `Horizontal bars: MACs and parameters of each stage of ${r.model.name} (${rows.length} with a cost), in network order.`,
     spec: {
       ...base(`MACs and parameters per stage of ${r.model.name}`),
       data: { values: rows },
@@ -73,6 +73,7 @@ export function stageChart(r: ModelReport, id: string): Chart {
 export function layerChart(r: ModelReport, id: string): Chart {
   const { bars, unit } = perLayer(r);
   const what = unit === 'layer' ? 'layer' : unit === 1 ? 'stage' : 'block';
+  const by = unit === 1 ? 'along the network' : 'by stage';
   const folded = unit === 'layer' ? '' : ` (${r.layers.length} layers folded into ${bars.length} ${what}s to stay readable)`;
   const panel = (field: 'macs' | 'params', title: string, xAxis: boolean) => ({
     width: WIDTH - 160,
@@ -87,7 +88,7 @@ export function layerChart(r: ModelReport, id: string): Chart {
   });
   return {
     id,
-    title: `MACs and parameters per ${what}, by stage`,
+    title: `MACs and parameters per ${what}, ${by}`,
     description: `Bars along the network, one per ${what}${folded}, height = MACs (top) and parameters (bottom), colour = stage.`,
     spec: {
       ...base(`MACs and parameters per ${what} of ${r.model.name}`),
@@ -130,9 +131,10 @@ export function cumulativeChart(models: { label: string; report: ModelReport }[]
   };
 }
 
-/** Receptive-field size through the layers (log scale: it grows geometrically with stride). */
-export function fieldChart(models: { label: string; report: ModelReport }[], id: string): Chart {
+/** Receptive-field size through the layers (log scale: it grows geometrically with stride); null when no layer has a known field. */
+export function fieldChart(models: { label: string; report: ModelReport }[], id: string): Chart | null {
   const values = models.flatMap(({ label, report }) => fieldGrowth(report).map((p) => ({ ...p, model: label })));
+  if (values.length === 0) return null;
   const sides = models.map(({ report }) => inputSide(report)).filter((s): s is number => s !== null);
   const several = models.length > 1;
   const inputs = [...new Set(sides)].map((side) => ({ side, label: `input ${side} px` }));

@@ -103,7 +103,9 @@ async function modelSection(m: Labelled, i: number, several: boolean): Promise<s
   const charts: (Chart | null)[] = [stageChart(r, `${id}-stages`), layerChart(r, `${id}-layers`), cumulativeChart([m], `${id}-cumulative`), fieldChart([m], `${id}-field`), savingsChart(r, `${id}-savings`)];
   const figures: string[] = [];
   for (const c of charts) if (c) figures.push(await figure(c));
-  const noSavings = charts[4] ? '' : '<p class="note">No bottleneck sites (1x1 reductions, bottleneck blocks, depthwise-separable or factorized convolutions) in this model.</p>';
+  const notes: string[] = [];
+  if (!charts[3]) notes.push('<p class="note">No layer has a known receptive field (no spatial layers, or only opaque ones): no receptive-field chart.</p>');
+  if (!charts[4]) notes.push('<p class="note">No bottleneck sites (1x1 reductions, bottleneck blocks, depthwise-separable or factorized convolutions) in this model.</p>');
   return `<section class="model" id="${id}" aria-labelledby="${id}-h">
 <h2 id="${id}-h">${esc(m.label)}${m.label !== r.model.name ? ` <span class="sub">(${esc(r.model.name)})</span>` : ''}</h2>
 <p class="source">source: ${esc(r.model.source)}${r.model.family ? `, family ${esc(r.model.family)}` : ''}</p>
@@ -111,7 +113,7 @@ ${facts(r)}
 ${warnings(r)}
 ${several ? '' : totalsTable([r], [m.label])}
 ${figures.join('\n')}
-${noSavings}
+${notes.join('\n')}
 ${heaviestTable(r)}
 </section>`;
 }
@@ -119,7 +121,7 @@ ${heaviestTable(r)}
 async function comparisonSection(models: Labelled[]): Promise<string> {
   const charts = [totalsChart(models, 'cmp-totals'), cumulativeChart(models, 'cmp-cumulative'), fieldChart(models, 'cmp-field')];
   const figures: string[] = [];
-  for (const c of charts) figures.push(await figure(c));
+  for (const c of charts) if (c) figures.push(await figure(c));
   const reading = compareReports(
     models.map((m) => m.report),
     models.map((m) => m.label),
