@@ -22,7 +22,8 @@ function amount(v: number, unit: BudgetResult['unit'], exact: boolean): string {
 const signed = (text: string, v: number): string => (v >= 0 ? `+${text}` : `-${text}`);
 
 function headroomText(b: BudgetResult, exact: boolean): string {
-  const abs = signed(amount(Math.abs(b.headroom), b.unit, exact), b.headroom);
+  // On a lower-bound value the headroom is at most this much.
+  const abs = `${b.lowerBound ? '≤ ' : ''}${signed(amount(Math.abs(b.headroom), b.unit, exact), b.headroom)}`;
   return b.headroomPct === null ? abs : `${abs} (${b.headroomPct >= 0 ? '+' : ''}${b.headroomPct.toFixed(1)}%)`;
 }
 
