@@ -159,6 +159,34 @@ describe('tfjs export of a model file', () => {
   });
 });
 
+describe('nested models', () => {
+  it('round-trips a model inside a model through stock tfjs, predictions equal', async () => {
+    await ensureAnalysisBackend();
+    const inner = tfl.sequential({
+      name: 'inner',
+      layers: [tfl.layers.conv2d({ inputShape: [6, 6, 2], filters: 3, kernelSize: 3, name: 'inner_conv' }), tfl.layers.flatten({ name: 'inner_flat' })],
+    });
+    const input = tfl.input({ shape: [6, 6, 2], name: 'image' });
+    const out = tfl.layers.dense({ units: 4, name: 'head' }).apply(inner.apply(input)) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: input, outputs: out, name: 'outer' });
+    const x = tfc.randomUniform([2, 6, 6, 2], 0, 1, 'float32', 3);
+    const dir = fresh();
+    try {
+      fillPattern(model);
+      await exportTfjs(model, dir);
+      const loaded = await tfl.loadLayersModel(fileLoader(dir));
+      const [a, b] = [model.predict(x) as tfc.Tensor, loaded.predict(x) as tfc.Tensor];
+      expect(b.shape).toEqual([2, 4]);
+      expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+      tfc.dispose([a, b]);
+      loaded.dispose();
+    } finally {
+      x.dispose();
+      model.dispose();
+    }
+  });
+});
+
 describe('topology fixes', () => {
   it('restores the depth_multiplier tfjs drops from SeparableConv2D, so stock tfjs loads the right shapes', async () => {
     await ensureAnalysisBackend();
