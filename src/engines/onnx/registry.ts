@@ -41,7 +41,6 @@ export const ONNX_MAPPERS: Readonly<Record<string, OnnxMapper>> = {
   Flatten: shape.flatten,
   Reshape: shape.reshape,
   Add: merge.add,
-  Subtract: merge.subtract,
   Multiply: merge.multiply,
   Maximum: merge.maximum,
   Minimum: merge.minimum,

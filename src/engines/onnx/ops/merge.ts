@@ -17,7 +17,6 @@ const fold = (op: string, last?: (g: OnnxGraph, y: string, call: LayerCall) => s
 };
 
 export const add = fold('Add');
-export const subtract = fold('Sub');
 export const multiply = fold('Mul');
 export const maximum = fold('Max');
 export const minimum = fold('Min');
