@@ -9,7 +9,7 @@ import { walkCalls } from '../graph/layer-order.js';
  * Scales, per weight role (the variable name's last segment, as tfjs and Keras name them):
  * - kernels: uniform He (fan-in) scaling, variance 2 / fan_in, so a conv + ReLU keeps the
  *   activations' second moment; depthwise kernels use the window as fan-in, and gain 1
- *   inside a SeparableConv2D;
+ *   inside a SeparableConv2D; Dense kernels use variance 1 / fan_in (LeCun);
  * - biases and BatchNormalization's beta and moving_mean: uniform in +-0.05 / +-0.1;
  * - BatchNormalization's gamma and moving_variance: uniform in [0.5, 1.5] (variance > 0);
  * - Normalization's mean / variance: ImageNet-like statistics of pixels in [0, 1]
@@ -71,14 +71,18 @@ function range(v: LayerVariable, gain: number): [number, number] | null {
   const role = v.originalName.split('/').pop() ?? '';
   const shape = v.shape as number[];
   const fanIn = (dims: number[]): number => Math.max(1, dims.reduce((a, b) => a * b, 1));
-  const he = (n: number): [number, number] => {
-    const limit = Math.sqrt((3 * gain) / n); // uniform(-l, l) has variance l^2 / 3 = gain / n
+  const scaled = (n: number, g: number): [number, number] => {
+    const limit = Math.sqrt((3 * g) / n); // uniform(-l, l) has variance l^2 / 3 = g / n
     return [-limit, limit];
   };
+  const he = (n: number): [number, number] => scaled(n, gain);
   switch (role) {
     case 'depthwise_kernel':
       return he(fanIn(shape.slice(0, -2)));
     case 'kernel':
+      // Dense kernels (rank 2) are classifier heads more often than not: LeCun's variance
+      // 1 / fan_in keeps the logits at the features' scale, so a softmax is not saturated.
+      return shape.length === 2 ? scaled(fanIn(shape.slice(0, -1)), 1) : he(fanIn(shape.slice(0, -1)));
     case 'pointwise_kernel':
     case 'recurrent_kernel':
       return he(fanIn(shape.slice(0, -1)));
