@@ -211,6 +211,17 @@ describe('graph structure', () => {
       return inner.apply(a) as SymbolicTensor;
     }));
   });
+  it('a Sequential model at the top level', async () => {
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.conv2d({ inputShape: [7, 7, 2], filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+        tfl.layers.flatten(),
+        tfl.layers.dense({ units: 4, activation: 'softmax' }),
+      ],
+    });
+    seedWeights(model, 8);
+    await expectSame(model);
+  });
   it('a dynamic batch: batch 3 through the same export', async () => {
     await expectSame(modelOf([6, 5, 3], (x) => tfl.layers.dense({ units: 4 }).apply(tfl.layers.flatten().apply(conv({ filters: 2, kernelSize: 3, strides: 2 })(x))) as SymbolicTensor), 3);
   });

@@ -81,7 +81,7 @@ describe('seedWeights', () => {
       seedWeights(built.model, 1);
       const x = tfc.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 3);
       const y = built.model.predict(x) as tfc.Tensor;
-      const p = y.dataSync();
+      const p = y.dataSync() as Float32Array;
       expect(p.every(Number.isFinite)).toBe(true);
       for (const row of [p.slice(0, 10), p.slice(10, 20)]) {
         expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
