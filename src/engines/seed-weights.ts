@@ -1,6 +1,7 @@
 import * as tfc from '@tensorflow/tfjs-core';
-import type { LayersModel, LayerVariable, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
 import { walkCalls } from '../graph/layer-order.js';
+import { isContainer, type Layer } from './onnx/layer-call.js';
 
 /**
  * Deterministic stand-in weights, so that engines can be timed and compared on numbers
@@ -117,16 +118,12 @@ function write(v: LayerVariable, values: Float32Array): void {
   t.dispose();
 }
 
-type Layer = SymbolicTensor['sourceLayer'];
 type Node = Layer['inboundNodes'][number];
 
 /** Layers a residual branch may end with that do not scale values much: walked through. */
 const PASS_THROUGH = new Set([
   'Activation', 'ReLU', 'Dropout', 'ZeroPadding2D', 'Cropping2D', 'Reshape', 'Flatten', 'MaxPooling2D', 'AveragePooling2D',
 ]);
-
-const isContainer = (layer: Layer): layer is Layer & LayersModel =>
-  Array.isArray((layer as unknown as { layers?: unknown }).layers) && 'outputs' in layer;
 
 function dampResiduals(model: LayersModel): void {
   const { postOrder } = walkCalls(model.outputs);

@@ -2,7 +2,7 @@ import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { walkCalls } from '../../graph/layer-order.js';
 import { OPAQUE_CLASS_NAME } from '../../load/opaque-layer.js';
 import { attr, OnnxGraph, type Shape, type Value } from './graph.js';
-import { exportError, type Layer } from './layer-call.js';
+import { exportError, isContainer, type Layer } from './layer-call.js';
 import { DataType, encodeModel, type ValueInfoMsg } from './proto.js';
 import { ONNX_MAPPERS } from './registry.js';
 
@@ -52,9 +52,6 @@ function valueInfo(name: string, shape: Shape): ValueInfoMsg {
   const dim = shape.map((d, i) => (i === 0 ? { dimParam: 'batch' } : d == null ? { dimParam: `${name}_dim${i}` } : { dimValue: d }));
   return { name, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim } } } };
 }
-
-const isContainer = (layer: Layer): layer is Layer & LayersModel =>
-  Array.isArray((layer as unknown as { layers?: unknown }).layers) && 'outputs' in layer && 'inputs' in layer;
 
 /**
  * Writes the calls of `model` in topological order, its inputs bound to `inputs`; returns

@@ -1,8 +1,12 @@
-import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../../errors.js';
 import type { OnnxGraph, Shape, Value } from './graph.js';
 
 export type Layer = SymbolicTensor['sourceLayer'];
+
+/** A nested model used as a layer (Functional or Sequential): it has layers, inputs and outputs. */
+export const isContainer = (layer: Layer): layer is Layer & LayersModel =>
+  Array.isArray((layer as unknown as { layers?: unknown }).layers) && 'outputs' in layer && 'inputs' in layer;
 
 /** One call of a layer, as a mapping function sees it. */
 export interface LayerCall {

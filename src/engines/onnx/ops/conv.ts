@@ -95,32 +95,31 @@ function finish(g: OnnxGraph, call: LayerCall, y: string): Value[] {
   return [applyActivation(g, out, call.config.activation, call.base, call.layer)];
 }
 
+type Kernel = { data: Float32Array; shape: number[] };
+
+/** A tfjs HWIO kernel as an ONNX Conv weight in `groups` groups: [out, in / groups, kh, kw]. */
+function grouped(kernel: Kernel, groups: number) {
+  const [kh, kw, ci, co] = kernel.shape;
+  return { weights: hwioToOihw(kernel.data, kernel.shape), dims: [co, ci, kh, kw], group: groups };
+}
+
+/** A depthwise kernel [kh, kw, C, M] as a grouped ONNX Conv weight, one group per input channel. */
+function depthwise(kernel: Kernel) {
+  const [kh, kw, c, m] = kernel.shape;
+  return { weights: depthwiseToOihw(kernel.data, kernel.shape), dims: [c * m, 1, kh, kw], group: c };
+}
+
+const bias = (call: LayerCall) => weight(call.layer, 'bias')?.data;
+
 /** Conv2D, with Keras' `groups` (src/zoo/grouped-conv.ts) as ONNX's `group`. */
 export const conv2d: OnnxMapper = (g, call) => {
-  const kernel = requireWeight(call.layer, 'kernel');
-  const groups = Number(call.config.groups ?? 1);
-  const [kh, kw, ci, co] = kernel.shape;
-  const y = conv(g, call.inputs[0], {
-    ...common(call),
-    weights: hwioToOihw(kernel.data, kernel.shape),
-    dims: [co, ci, kh, kw],
-    bias: weight(call.layer, 'bias')?.data,
-    group: groups,
-  }, call.base, 'kernel');
-  return finish(g, call, y);
+  const kernel = grouped(requireWeight(call.layer, 'kernel'), Number(call.config.groups ?? 1));
+  return finish(g, call, conv(g, call.inputs[0], { ...common(call), ...kernel, bias: bias(call) }, call.base, 'kernel'));
 };
 
 export const depthwiseConv2d: OnnxMapper = (g, call) => {
-  const kernel = requireWeight(call.layer, 'depthwise_kernel');
-  const [kh, kw, c, m] = kernel.shape;
-  const y = conv(g, call.inputs[0], {
-    ...common(call),
-    weights: depthwiseToOihw(kernel.data, kernel.shape),
-    dims: [c * m, 1, kh, kw],
-    bias: weight(call.layer, 'bias')?.data,
-    group: c,
-  }, call.base, 'depthwise_kernel');
-  return finish(g, call, y);
+  const kernel = depthwise(requireWeight(call.layer, 'depthwise_kernel'));
+  return finish(g, call, conv(g, call.inputs[0], { ...common(call), ...kernel, bias: bias(call) }, call.base, 'depthwise_kernel'));
 };
 
 /**
@@ -128,27 +127,12 @@ export const depthwiseConv2d: OnnxMapper = (g, call) => {
  * conv with the bias. The multiplier comes from the kernel's shape: tfjs' getConfig drops it.
  */
 export const separableConv2d: OnnxMapper = (g, call) => {
-  const dw = requireWeight(call.layer, 'depthwise_kernel');
-  const pw = requireWeight(call.layer, 'pointwise_kernel');
-  const [kh, kw, c, m] = dw.shape;
-  const spec = common(call);
-  const mid = conv(g, call.inputs[0], {
-    ...spec,
-    weights: depthwiseToOihw(dw.data, dw.shape),
-    dims: [c * m, 1, kh, kw],
-    group: c,
-  }, call.base, 'depthwise_kernel');
-  const [, , pi, po] = pw.shape;
-  if (pi !== c * m) throw exportError(call.layer, `pointwise kernel takes ${pi} channels, depthwise makes ${c * m}`);
-  const midValue = value(mid, [call.inputs[0].shape[0], null, null, c * m], 'nchw');
-  const y = conv(g, midValue, {
-    weights: hwioToOihw(pw.data, pw.shape),
-    dims: [po, pi, 1, 1],
-    bias: weight(call.layer, 'bias')?.data,
-    group: 1,
-    strides: [1, 1],
-    dilations: [1, 1],
-    padding: 'valid',
-  }, call.base, 'pointwise_kernel');
-  return finish(g, call, y);
+  const dw = depthwise(requireWeight(call.layer, 'depthwise_kernel'));
+  const pw = grouped(requireWeight(call.layer, 'pointwise_kernel'), 1);
+  const mid = conv(g, call.inputs[0], { ...common(call), ...dw }, call.base, 'depthwise_kernel');
+  const channels = dw.dims[0];
+  if (pw.dims[1] !== channels) throw exportError(call.layer, `pointwise kernel takes ${pw.dims[1]} channels, depthwise makes ${channels}`);
+  const midValue = value(mid, [call.inputs[0].shape[0], null, null, channels], 'nchw');
+  const pointwise = { ...pw, bias: bias(call), strides: [1, 1] as [number, number], dilations: [1, 1] as [number, number], padding: 'valid' };
+  return finish(g, call, conv(g, midValue, pointwise, call.base, 'pointwise_kernel'));
 };
