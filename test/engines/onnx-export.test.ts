@@ -55,13 +55,13 @@ describe('exported ModelProto', () => {
     expect(ops[ops.length - 1]).toBe('Transpose');
   });
 
-  it('writes no transpose after global pooling: [N, C] is the same in both layouts', () => {
+  it('writes no transpose after global pooling ([N, C] is the same in both layouts), and no Identity at the output', () => {
     const input = tfl.input({ shape: [6, 6, 3] });
     const c = tfl.layers.conv2d({ filters: 4, kernelSize: 3 }).apply(input) as SymbolicTensor;
     const p = tfl.layers.globalAveragePooling2d({}).apply(c) as SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: tfl.layers.dense({ units: 2, activation: 'softmax' }).apply(p) as SymbolicTensor });
     const ops = decodeModel(exportOnnx(model)).graph.node.map((n) => n.opType);
-    expect(ops).toEqual(['Transpose', 'Conv', 'GlobalAveragePool', 'Flatten', 'Gemm', 'Softmax', 'Identity']);
+    expect(ops).toEqual(['Transpose', 'Conv', 'GlobalAveragePool', 'Flatten', 'Gemm', 'Softmax']);
   });
 
   it('stores a Conv2D kernel HWIO [kh, kw, in, out] as OIHW float32 little-endian raw data', () => {

@@ -102,7 +102,7 @@ describe('layout-sensitive layers', () => {
       return tfl.layers.concatenate().apply([f, g]) as SymbolicTensor;
     }));
   });
-  it('two outputs, one a 4D map (back to NHWC) and one a vector', async () => {
+  it('two outputs, one a 4D map (back to NHWC) also read by the other, and one a vector', async () => {
     await expectSame(modelOf([6, 6, 3], (x) => {
       const y = conv({ filters: 4, kernelSize: 3, strides: 2, padding: 'same' })(x);
       return [y, tfl.layers.globalAveragePooling2d({}).apply(y) as SymbolicTensor];

@@ -28,10 +28,7 @@ export function exportOnnx(model: LayersModel, opts: ExportOnnxOptions = {}): Ui
   const outputNames = model.outputs.map((t, i) => g.unique(model.outputNames[i] ?? t.name));
   const inputs: Value[] = model.inputs.map((t, i) => ({ name: inputNames[i], shape: t.shape, layout: 'natural' }));
   const outputs = evaluate(g, model, inputs, '');
-  outputs.forEach((v, i) => {
-    if (v.layout === 'nchw') g.node('Transpose', [v.name], [attr.ints('perm', [0, 2, 3, 1])], '', outputNames[i]);
-    else g.node('Identity', [v.name], [], '', outputNames[i]);
-  });
+  outputs.forEach((v, i) => bindOutput(g, v, outputNames[i], outputs));
   return encodeModel({
     irVersion: IR_VERSION,
     producerName: 'dnarch',
@@ -45,6 +42,26 @@ export function exportOnnx(model: LayersModel, opts: ExportOnnxOptions = {}): Ui
       output: model.outputs.map((t, i) => valueInfo(outputNames[i], t.shape)),
     },
   });
+}
+
+/**
+ * Makes the graph output `name` hold `v` in tfjs' order: the node computing it is renamed
+ * when nothing else reads its value, else a Transpose (NCHW values) or an Identity.
+ */
+function bindOutput(g: OnnxGraph, v: Value, name: string, outputs: Value[]): void {
+  const natural = v.layout === 'natural' ? v.name : v.other;
+  if (natural === undefined) {
+    g.node('Transpose', [v.name], [attr.ints('perm', [0, 2, 3, 1])], '', name);
+    return;
+  }
+  const producer = g.producer(natural);
+  const read = g.nodes.some((n) => n.input.includes(natural)) || outputs.filter((o) => o.name === natural || o.other === natural).length > 1;
+  if (producer && !read) {
+    producer.output[0] = name;
+    producer.name = name;
+  } else {
+    g.node('Identity', [natural], [], '', name);
+  }
 }
 
 /** A float32 tensor's declaration; the batch axis is 'batch', other unknown axes get their own name. */
