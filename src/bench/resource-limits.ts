@@ -5,7 +5,7 @@
  * not fit; ONNX Runtime reports allocation failures from its native allocator; V8 refuses
  * typed arrays past its limit with a RangeError.
  */
-const MEMORY = /out of memory|oom|cannot allocate|allocat|memory access out of bounds|Array buffer allocation failed|Invalid typed array length|Aborted\(|bad_alloc|grow memory|RangeError/i;
+const MEMORY = /out of memory|\bOOM\b|cannot allocate|allocat|memory access out of bounds|Array buffer allocation failed|Invalid typed array length|Aborted\(|bad_alloc|grow memory|RangeError/i;
 
 const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split('\n')[0].trim();
 
