@@ -37,6 +37,12 @@ const RUNS: [string, string[]][] = [
   ['check', ['check', 'mobilenet', '--max-params', '5M', '--max-macs', '1G', '--max-weights-mb', '20']],
   ['export', ['export', 'fixtures/models/shards/model.json', '--tfjs', join(tmp, 'shards')]],
   ['export', ['export', 'mobilenet', '--tfjs', join(tmp, 'mobilenet')]],
+  ['export', ['export', 'fixtures/models/shards/model.json', '--onnx', join(tmp, 'shards.onnx')]],
+  ['export', ['export', 'mobilenet', '--input-size', '96', '--onnx', join(tmp, 'mobilenet.onnx')]],
+  // Every engine at a small input: ok results and the unavailable ones (tfjs-node here) alike.
+  ['bench', ['bench', 'mobilenet', '--input-size', '96', '--runs', '2', '--engine', 'all']],
+  ['bench', ['bench', 'fixtures/models/shards/model.json', '--runs', '2', '--engine', 'cpu', '--profile', '2']],
+  ['summarize', ['summarize', 'mobilenet', '--alpha', '0.5', '--input-size', '160x192', '--classes', '10']],
 ];
 
 /** One document per run, shared by the negative tests below. */
@@ -105,6 +111,9 @@ describe('the schemas reject what is not the format', () => {
     ['check', 'no passed', (d) => delete d.passed],
     ['diff', 'identical as text', (d) => (d.identical = 'no')],
     ['diff', 'a totals delta without its metric', (d) => delete d.totals.macs],
+    ['bench', 'a result with an unknown status', (d) => (d.results[0].status = 'slow')],
+    ['bench', 'negative latency', (d) => (d.results.find((r: { status: string }) => r.status === 'ok').latencyMs.p50 = -1)],
+    ['bench', 'no settings', (d) => delete d.settings],
     ['export', 'an unknown source', (d) => (d.source = 'cloud')],
     ['export', 'negative bytes', (d) => (d.tfjs.files[0].bytes = -1)],
   ];
