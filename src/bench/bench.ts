@@ -44,6 +44,19 @@ export interface BenchHooks {
   rss?: () => number;
 }
 
+/**
+ * Frees what an engine holds without letting a failure there hide the result: after
+ * tfjs-backend-wasm runs out of heap its allocator state is damaged and freeing throws
+ * ("memory access out of bounds"); the process is about to report and exit anyway.
+ */
+function quietly(free: () => void): void {
+  try {
+    free();
+  } catch {
+    // nothing to do: see above
+  }
+}
+
 export const DEFAULT_RUNS = 20;
 export const DEFAULT_SECONDS = 10;
 
@@ -117,7 +130,7 @@ async function benchEngine(
           peakRssBytes: peak,
         });
       } finally {
-        prepared.dispose();
+        quietly(() => prepared.dispose());
       }
     } catch (e) {
       if (e instanceof DnarchError) throw e;
@@ -222,6 +235,6 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
       conventions: BENCH_CONVENTIONS,
     };
   } finally {
-    rm.dispose();
+    quietly(() => rm.dispose());
   }
 }

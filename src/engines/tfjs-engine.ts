@@ -99,7 +99,8 @@ export class TfjsEngine implements Engine {
         return {
           batch,
           async run() {
-            const y = model.predict(xs.length === 1 ? xs[0] : xs);
+            // One batch of `batch`: predict() would otherwise split it into chunks of 32.
+            const y = model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: batch });
             const ys = Array.isArray(y) ? y : [y];
             try {
               return (await Promise.all(ys.map((t) => t.data()))) as Float32Array[];
