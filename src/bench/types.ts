@@ -3,6 +3,7 @@
  * from them by z.infer. zod only: no TensorFlow.js here.
  */
 import { z } from 'zod';
+import { EngineStatusSchema } from '../schema/engines.js';
 
 const Ms = z.number().nonnegative();
 
@@ -17,16 +18,6 @@ export const LatencySchema = z
   })
   .describe('Latency of one batch in ms over the timed runs; percentiles by linear interpolation between closest ranks (numpy default).')
   .meta({ id: 'BenchLatency' });
-
-export const BenchEngineStatusSchema = z
-  .strictObject({
-    name: z.string(),
-    description: z.string(),
-    available: z.boolean(),
-    version: z.string().optional(),
-    reason: z.string().optional().describe('Why it is unavailable, or a caveat when it is available.'),
-  })
-  .meta({ id: 'BenchEngineStatus' });
 
 const ResultBase = {
   engine: z.string(),
@@ -105,7 +96,7 @@ export const BenchReportSchema = z
       threads: z.int().positive().optional(),
       seed: z.int(),
     }),
-    engines: z.array(BenchEngineStatusSchema),
+    engines: z.array(EngineStatusSchema),
     results: z.array(BenchResultSchema),
     profile: BenchProfileSchema.optional(),
     conventions: z.record(z.string(), z.string()),
