@@ -25,7 +25,7 @@ export interface BenchOptions {
   batches?: number[];
   /** Warm-up runs; default 3, and 1 for cpu (ResNet50 takes ~6 s an image there). */
   warmup?: number;
-  /** Timed runs. Default: 20 runs or 10 s of runs, whichever comes first. */
+  /** Timed runs. Default: 20 runs or 10 s of runs, whichever comes first, and at least 3. */
   runs?: number;
   seconds?: number;
   threads?: number;
@@ -59,6 +59,8 @@ function quietly(free: () => void): void {
 
 export const DEFAULT_RUNS = 20;
 export const DEFAULT_SECONDS = 10;
+/** By default a slow engine (cpu: ResNet50 ~6-13 s an image) still gets a few runs past the 10 s. */
+export const DEFAULT_MIN_RUNS = 3;
 
 /** Which engines to run, in speed order; a single named engine that is unavailable is an error. */
 function resolveEngines(asked: BenchOptions['engines'], statuses: EngineStatus[]): { list: EngineName[]; auto: boolean } {
@@ -78,13 +80,14 @@ function resolveEngines(asked: BenchOptions['engines'], statuses: EngineStatus[]
 
 interface Plan {
   warmup: number;
+  minRuns?: number;
   runs?: number;
   seconds?: number;
 }
 
 function planFor(engine: EngineName, opts: BenchOptions): Plan {
   const warmup = opts.warmup ?? (engine === 'cpu' ? 1 : 3);
-  if (opts.runs === undefined && opts.seconds === undefined) return { warmup, runs: DEFAULT_RUNS, seconds: DEFAULT_SECONDS };
+  if (opts.runs === undefined && opts.seconds === undefined) return { warmup, runs: DEFAULT_RUNS, seconds: DEFAULT_SECONDS, minRuns: DEFAULT_MIN_RUNS };
   return { warmup, runs: opts.runs, seconds: opts.seconds };
 }
 

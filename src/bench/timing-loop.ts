@@ -14,8 +14,10 @@ export interface TimingOptions {
   warmup: number;
   /** Timed runs. With `seconds` too, the loop stops at whichever limit comes first. */
   runs?: number;
-  /** Time budget for the timed runs, in seconds; the loop always does at least one run. */
+  /** Time budget for the timed runs, in seconds (time inside runs); at least `minRuns` runs are made. */
   seconds?: number;
+  /** Runs made whatever the time budget says (default 1); never more than `runs`. */
+  minRuns?: number;
   clock?: Clock;
   /** Called after every run (warm-up ones too), e.g. to sample memory. */
   afterRun?: () => void;
@@ -50,7 +52,8 @@ export async function timeRuns(run: () => Promise<unknown>, opts: TimingOptions)
   }
   const samples: number[] = [];
   let spent = 0;
-  while (samples.length < maxRuns && (samples.length === 0 || spent < budgetMs)) {
+  const minRuns = Math.max(1, opts.minRuns ?? 1);
+  while (samples.length < maxRuns && (samples.length < minRuns || spent < budgetMs)) {
     const dt = await once();
     samples.push(dt);
     spent += dt;

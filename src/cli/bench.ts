@@ -72,7 +72,7 @@ export function benchCommand(program: Command): void {
     .option('--engine <engines>', `auto (fastest available), all, or a list of ${ENGINE_NAMES.join(', ')}`, parseEngines, 'auto')
     .option('--batch <sizes>', 'batch sizes, e.g. 1,8,32', parseBatches, [1])
     .option('--warmup <n>', 'warm-up runs before timing (default 3; cpu 1)', parsePositiveInt)
-    .option('--runs <n>', 'timed runs (default: 20 runs or 10 s, whichever comes first)', parsePositiveInt)
+    .option('--runs <n>', 'timed runs (default: 20 runs or 10 s, whichever comes first, at least 3)', parsePositiveInt)
     .option('--seconds <s>', 'time budget for the timed runs of each engine and batch', parseSeconds)
     .option('--threads <n>', 'intra-op threads (onnxruntime, tfjs-node; wasm and cpu run on one thread)', parsePositiveInt)
     .option('--seed <n>', 'seed of the random weights of zoo models and weightless files', parseSeed, 1)

@@ -50,6 +50,13 @@ describe('timing loop', () => {
     expect((await timeRuns(f.run, { warmup: 1, seconds: 0.001, clock: f.clock })).samples).toEqual([5000]);
   });
 
+  it('minRuns overrides the budget, never the run count', async () => {
+    const f = fake([1, 5000]); // every run alone spends the 10 s budget
+    expect((await timeRuns(f.run, { warmup: 1, runs: 20, seconds: 10, minRuns: 3, clock: f.clock })).samples).toHaveLength(3);
+    const g = fake([1, 5000]);
+    expect((await timeRuns(g.run, { warmup: 1, runs: 2, seconds: 10, minRuns: 3, clock: g.clock })).samples).toHaveLength(2);
+  });
+
   it('calls afterRun after every run, warm-up included', async () => {
     const f = fake([1]);
     let n = 0;
