@@ -40,7 +40,7 @@ function header(r: BenchReport): string[] {
   const m = r.model;
   const inputs = m.inputShapes.map((s) => s.join('x')).join(', ');
   return [
-    `${m.name} (${m.source === 'zoo' ? 'zoo' : m.source}), input ${inputs}, ${si(m.flopsPerImage)} FLOPs / ${si(m.macsPerImage)} MACs per image${m.complete ? '' : ' (incomplete: some layers have unknown cost)'}`,
+    `${m.name}${m.source === m.name ? '' : ` (${m.source})`}, input ${inputs}, ${si(m.flopsPerImage)} FLOPs / ${si(m.macsPerImage)} MACs per image${m.complete ? '' : ' (incomplete: some layers have unknown cost)'}`,
     `Weights: ${m.weightsNote ?? (m.weights === 'file' ? "the file's own" : 'seeded random')}`,
   ];
 }
