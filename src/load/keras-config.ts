@@ -5,9 +5,11 @@ import { DnarchError } from '../errors.js';
 import { GroupedConv2D, type GroupedConv2DArgs } from '../zoo/grouped-conv.js';
 import { KeepDimsGlobalAveragePooling2D, type KeepDimsPoolingArgs } from '../zoo/keepdims-pooling.js';
 // Keras classes tfjs lacks that the zoo implements: registered here too, so whether a
-// file's 'Normalization' or 'CustomScaleLayer' is understood never depends on which zoo
+// file's 'Normalization', 'CustomScaleLayer', ... is understood never depends on which zoo
 // model was built before in the same process.
+import '../zoo/adaptive-pooling.js';
 import '../zoo/custom-scale-layer.js';
+import '../zoo/local-response-norm.js';
 import '../zoo/normalization-layer.js';
 import { encodeText, OPAQUE_CLASS_NAME, opaqueSpec } from './opaque-layer.js';
 

@@ -37,6 +37,18 @@ describe('dnarch export --tfjs', () => {
     expect(back.totals.macs).toBe(zoo.totals.macs);
   }, TIMEOUT);
 
+  it('AlexNet 2012 (grouped conv, LRN, adaptive pooling) reads back complete in a fresh process', () => {
+    const dir = fresh('alexnet2012');
+    const size = ['--input-size', '67', '--classes', '10'];
+    ok(['export', 'alexnet2012', ...size, '--tfjs', dir]);
+    const back = okJson(['summarize', dir]);
+    const zoo = okJson(['summarize', 'alexnet2012', ...size]);
+    expect(back.unsupported).toEqual([]);
+    expect(back.complete).toBe(true);
+    expect(back.totals.params).toEqual(zoo.totals.params);
+    expect(back.totals.macs).toBe(zoo.totals.macs);
+  }, TIMEOUT);
+
   it('says where the weights come from, and the same seed gives the same bytes', () => {
     const [a, b, c] = [fresh('seed'), fresh('seed'), fresh('seed')];
     const text = ok(['export', 'mobilenet', '--alpha', '0.25', '--input-size', '32', '--tfjs', a]);
