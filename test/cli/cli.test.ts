@@ -529,7 +529,7 @@ describe('dnarch engines', () => {
   it('lists tfjs-node, wasm and cpu, each available or unavailable', { timeout: TIMEOUT }, () => {
     const out = ok(['engines']);
     expect(out).not.toMatch(ANSI);
-    for (const name of ['tfjs-node', 'wasm', 'cpu']) {
+    for (const name of ['onnxruntime', 'tfjs-node', 'wasm', 'cpu']) {
       const line = out.split('\n').find((l) => l.startsWith(`${name} `));
       expect(line, name).toBeDefined();
       expect(line, name).toMatch(/\b(available|unavailable)\b/);
@@ -538,12 +538,14 @@ describe('dnarch engines', () => {
     if (!tfjsNodeResolvable) expect(out.split('\n').find((l) => l.startsWith('tfjs-node '))).toMatch(/^tfjs-node\s+unavailable\b/);
   });
 
-  it('--format json: three engines, cpu available, tfjs-node absent when not installed', { timeout: TIMEOUT }, () => {
+  it('--format json: four engines, cpu and onnxruntime available, tfjs-node absent when not installed', { timeout: TIMEOUT }, () => {
     const { engines } = okJson<{ engines: { name: string; available: boolean; reason?: string; version?: string }[] }>(['engines']);
-    expect(engines).toHaveLength(3);
-    expect(engines.map((e) => e.name).sort()).toEqual(['cpu', 'tfjs-node', 'wasm']);
+    expect(engines).toHaveLength(4);
+    expect(engines.map((e) => e.name).sort()).toEqual(['cpu', 'onnxruntime', 'tfjs-node', 'wasm']);
     for (const e of engines) expect(typeof e.available).toBe('boolean');
     expect(engines.find((e) => e.name === 'cpu')!.available).toBe(true);
+    // onnxruntime-node is a regular dependency with its CPU binaries inside the package.
+    expect(engines.find((e) => e.name === 'onnxruntime')!.available).toBe(true);
     const node = engines.find((e) => e.name === 'tfjs-node')!;
     if (!tfjsNodeResolvable) {
       expect(node.available).toBe(false);
