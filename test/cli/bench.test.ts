@@ -1,18 +1,10 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { BenchReportSchema, type BenchOk, type BenchReport } from '../../src/bench/types.js';
-import { dnarch, expectUsageError, ok, okJson, TIMEOUT } from './run.js';
+import { dnarch, expectUsageError, ok, okJson, tfjsNodeResolvable, TIMEOUT } from './run.js';
 
 // Small and quick: MobileNet at 32x32 with alpha 0.25 (~2 M FLOPs), two timed runs.
 const TINY = ['mobilenet', '--input-size', '32', '--alpha', '0.25', '--runs', '2', '--warmup', '1'];
 
-const require = createRequire(import.meta.url);
-let tfjsNodeResolvable = true;
-try {
-  require.resolve('@tensorflow/tfjs-node');
-} catch {
-  tfjsNodeResolvable = false;
-}
 
 describe('dnarch bench', () => {
   it('--engine all --format json: one schema-valid object, every engine reported', { timeout: TIMEOUT }, () => {

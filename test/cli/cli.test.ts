@@ -5,12 +5,11 @@
  * never from what dnarch printed.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ZOO } from '../../src/zoo/registry.js';
-import { ANSI, dnarch, expectUsageError, ok, okJson, parseCsv, TIMEOUT } from './run.js';
+import { ANSI, dnarch, expectUsageError, ok, okJson, parseCsv, tfjsNodeResolvable, TIMEOUT } from './run.js';
 
 // ---------------------------------------------------------------- published figures
 
@@ -518,13 +517,6 @@ describe('summarize --out', () => {
 // ---------------------------------------------------------------- engines
 
 describe('dnarch engines', () => {
-  const require = createRequire(import.meta.url);
-  let tfjsNodeResolvable = true;
-  try {
-    require.resolve('@tensorflow/tfjs-node');
-  } catch {
-    tfjsNodeResolvable = false;
-  }
 
   it('lists tfjs-node, wasm and cpu, each available or unavailable', { timeout: TIMEOUT }, () => {
     const out = ok(['engines']);

@@ -4,11 +4,22 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = 'bin/dnarch.js';
+
+/** Whether the optional @tensorflow/tfjs-node is installed (its install fails without access to libtensorflow's download). */
+export const tfjsNodeResolvable = ((): boolean => {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 /** Each spawn loads tfjs (~0.5 s); leave room for a slow, busy machine. */
 export const TIMEOUT = 60_000;
