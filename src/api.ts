@@ -66,24 +66,42 @@ function rejectZooOptions(file: string, options: ModelOptions): void {
   }
 }
 
+/** A model's plain LayerGraph and its report: for callers that need the layers' configs too (diff). */
+export interface AnalyzedModel {
+  graph: LayerGraph;
+  report: ModelReport;
+}
+
+/** As `analyze`, keeping the LayerGraph the report was computed from. */
+export async function analyzeWithGraph(model: string | LayersModel, options: ModelOptions = {}): Promise<AnalyzedModel> {
+  if (typeof model !== 'string') {
+    const graph = graphFromTfjs(model);
+    return { graph, report: analyzeGraph(graph, { source: 'tfjs' }) };
+  }
+  if (looksLikePath(model)) {
+    rejectZooOptions(model, options);
+    await ensureAnalysisBackend();
+    const loaded = await loadModelFile(model);
+    try {
+      const graph = graphFromTfjs(loaded);
+      return { graph, report: analyzeGraph(graph, { source: model }) };
+    } finally {
+      loaded.dispose();
+    }
+  }
+  const built = await buildModel(model, options);
+  try {
+    const graph = graphOf(built);
+    return { graph, report: analyzeGraph(graph, { source: 'zoo', family: built.entry.family, options: { ...built.options } }) };
+  } finally {
+    built.dispose();
+  }
+}
+
 /**
  * Analyses a zoo model by name, a model file (a path to a tfjs layers-model or Keras
  * JSON), or a tfjs LayersModel you built yourself.
  */
 export async function analyze(model: string | LayersModel, options: ModelOptions = {}): Promise<ModelReport> {
-  if (typeof model !== 'string') return analyzeGraph(graphFromTfjs(model), { source: 'tfjs' });
-  if (looksLikePath(model)) {
-    rejectZooOptions(model, options);
-    await ensureAnalysisBackend();
-    const loaded = await loadModelFile(model);
-    const report = analyzeGraph(graphFromTfjs(loaded), { source: model });
-    loaded.dispose();
-    return report;
-  }
-  const built = await buildModel(model, options);
-  try {
-    return analyzeGraph(graphOf(built), { source: 'zoo', family: built.entry.family, options: { ...built.options } });
-  } finally {
-    built.dispose();
-  }
+  return (await analyzeWithGraph(model, options)).report;
 }

@@ -1,5 +1,5 @@
 /** dnarch's library API: the numbers without the CLI. */
-export { analyze, buildModel, zooEntry, zooGraph, type ZooModel } from './api.js';
+export { analyze, analyzeWithGraph, buildModel, zooEntry, zooGraph, type AnalyzedModel, type ZooModel } from './api.js';
 export { analyzeGraph } from './analysis/analyze.js';
 export { COST_HANDLERS, type CostHandler, type LayerCost } from './analysis/cost.js';
 export type { LayerReport, ModelReport, ParamCount, Totals } from './analysis/types.js';

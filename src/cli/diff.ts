@@ -19,25 +19,8 @@ interface DiffFlags extends ModelFlags {
  */
 async function side(name: string, label: string, options: ModelOptions, format: string): Promise<DiffSide> {
   return withStatus(showProgress(format), `building and analysing ${label}`, async () => {
-    const [{ zooGraph }, { looksLikePath, loadModelFile }, { graphFromTfjs }, { analyzeGraph }, { ensureAnalysisBackend }] = await Promise.all([
-      import('../api.js'),
-      import('../load/model-file.js'),
-      import('../graph/from-tfjs.js'),
-      import('../analysis/analyze.js'),
-      import('../engines/analysis-backend.js'),
-    ]);
-    if (looksLikePath(name)) {
-      await ensureAnalysisBackend();
-      const model = await loadModelFile(name);
-      try {
-        const graph = graphFromTfjs(model);
-        return { label: name, graph, report: analyzeGraph(graph, { source: name }) };
-      } finally {
-        model.dispose();
-      }
-    }
-    const graph = await zooGraph(name, options);
-    return { label: name, graph, report: analyzeGraph(graph, { source: 'zoo', options: { ...options } }) };
+    const { analyzeWithGraph } = await import('../api.js');
+    return { label: name, ...(await analyzeWithGraph(name, options)) };
   });
 }
 
