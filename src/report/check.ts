@@ -35,11 +35,10 @@ const STATUS = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
 export function verdict(c: CheckReport): string {
   const n = c.budgets.length;
   const passed = c.budgets.filter((b) => b.status === 'pass').length;
-  const plural = n === 1 ? 'budget' : 'budgets';
-  if (c.passed) return `all ${n} ${plural} pass`;
+  if (c.passed) return n === 1 ? 'the budget passes' : `all ${n} budgets pass`;
   const failed = c.budgets.filter((b) => b.status === 'fail').length;
   const unknown = n - passed - failed;
-  return [`${passed} of ${n} ${plural} pass`, failed ? `${failed} over budget` : '', unknown ? `${unknown} unknown` : ''].filter(Boolean).join(', ');
+  return [`${passed} of ${n} ${n === 1 ? 'budget passes' : 'budgets pass'}`, failed ? `${failed} over budget` : '', unknown ? `${unknown} unknown` : ''].filter(Boolean).join(', ');
 }
 
 /** Why some totals are lower bounds, when they are. */
