@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import type { ModelReport } from '../src/analysis/types.js';
 
 /** Published figures in ../shared/reference/keras-applications.json (beside the checkout). */
 export interface KerasReference {
@@ -35,4 +37,13 @@ export function kerasReference(name: string): KerasReference {
   const ref = data.keras.find((r) => r.name === name);
   if (!ref) throw new Error(`no reference figures for ${name} in ${file}`);
   return ref;
+}
+
+/** What keras.io publishes for an application: params exact, layers (with top), depth, MACs within 0.5%; and totals complete. */
+export function expectKerasTotals(r: ModelReport, ref: KerasReference): void {
+  expect(r.totals.params).toEqual(ref.params);
+  expect(r.totals.layers).toBe(ref.layers.includeTop);
+  expect(r.totals.depth).toBe(ref.depth);
+  expect(Math.abs(r.totals.macs / (ref.gmacs * 1e9) - 1)).toBeLessThan(0.005);
+  expect(r.complete).toBe(true);
 }
