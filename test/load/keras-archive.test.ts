@@ -18,7 +18,6 @@ import { crc32 } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DnarchError } from '../../src/errors.js';
 import {
   isZipMagic,
   kerasSnakeCase,
@@ -38,6 +37,7 @@ import {
   type H5Dataset,
   type H5Group,
 } from '../../scripts/make-keras-fixture.mts';
+import { rejection } from './rejection.js';
 
 const FIXTURE_DIR = fileURLToPath(new URL('../../fixtures/models/keras3/', import.meta.url));
 const REAL = fileURLToPath(new URL('../../../shared/real-models/', import.meta.url));
@@ -147,18 +147,6 @@ function zip64(files: Record<string, Uint8Array>): Uint8Array {
   return new Uint8Array(Buffer.concat([...parts, ...records, end]));
 }
 
-/** The one-line BAD_INPUT message of a rejection. */
-async function rejection(work: Promise<unknown>): Promise<string> {
-  const e = await work.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DnarchError);
-  expect((e as DnarchError).code).toBe('BAD_INPUT');
-  const msg = (e as DnarchError).message;
-  expect(msg).not.toContain('\n');
-  return msg;
-}
 
 /** Rejects quickly, naming the file and the entry, without allocating what the archive declares. */
 async function refused(bytes: Uint8Array, where: string, why: RegExp, opts?: KerasArchiveOptions): Promise<string> {

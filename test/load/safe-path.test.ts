@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DnarchError } from '../../src/errors.js';
 import { readCapped, regularFileSize, resolveInside } from '../../src/load/safe-path.js';
+import { rejection } from './rejection.js';
 
 const root = mkdtempSync(join(tmpdir(), 'dnarch-safe-path-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -31,18 +31,6 @@ symlinkSync(join(dir, 'nowhere.bin'), join(dir, 'dangling.bin'));
 mkdirSync(join(dir, 'a-dir.bin'));
 execFileSync('mkfifo', [join(dir, 'fifo.bin')]);
 
-/** The BAD_INPUT one-liner `work` rejects with. */
-async function rejection(work: Promise<unknown>): Promise<string> {
-  const e = await work.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DnarchError);
-  expect((e as DnarchError).code).toBe('BAD_INPUT');
-  const msg = (e as DnarchError).message;
-  expect(msg).not.toContain('\n');
-  return msg;
-}
 
 describe('resolveInside accepts names inside the directory', () => {
   const real = realpathSync(dir);

@@ -32,9 +32,9 @@ import { fileURLToPath } from 'node:url';
 import * as tfc from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { DnarchError } from '../../src/errors.js';
 import { loadModelFile } from '../../src/load/model-file.js';
 import { float16ToNumber, loadWeights, summarizeManifest, type Weight } from '../../src/load/weights.js';
+import { rejection } from './rejection.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REAL = fileURLToPath(new URL('../../../shared/real-models/', import.meta.url));
@@ -68,21 +68,6 @@ function makeModel(manifest: unknown, files: Record<string, Uint8Array | number[
   return file;
 }
 
-/** The BAD_INPUT one-liner `work` rejects with; it names the model file first. */
-async function rejection(work: Promise<unknown> | (() => unknown), file?: string): Promise<string> {
-  let e: unknown;
-  try {
-    await (typeof work === 'function' ? work() : work);
-  } catch (err) {
-    e = err;
-  }
-  expect(e).toBeInstanceOf(DnarchError);
-  expect((e as DnarchError).code).toBe('BAD_INPUT');
-  const msg = (e as DnarchError).message;
-  expect(msg).not.toContain('\n');
-  if (file) expect(msg.startsWith(`${file}: `)).toBe(true);
-  return msg;
-}
 
 const f32 = (xs: number[]): number[] => xs.map(Math.fround);
 const values = (w: Weight | undefined): number[] => [...(w?.values ?? [])];
