@@ -17,3 +17,6 @@ export class DnarchError extends Error {
 }
 
 export const isDnarchError = (e: unknown): e is DnarchError => e instanceof DnarchError;
+
+/** Why a file operation failed, in one word where possible: its code (ENOENT, EACCES, ...), else its message. */
+export const fsReason = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);

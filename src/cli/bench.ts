@@ -1,10 +1,10 @@
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../bench/bench.js';
 import type { BenchReport } from '../bench/types.js';
-import { ENGINE_NAMES, isEngineName, type EngineName } from '../engines/engine.js';
+import { ENGINE_NAMES } from '../engines/engine.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
-import { parsePositiveInt } from './parse.js';
+import { parseBatches, parseEngines, parsePositiveInt, parseSeconds, parseSeed } from './parse.js';
 import { showProgress, useColor } from './terminal.js';
 
 type BenchFormat = 'table' | 'json' | 'markdown';
@@ -20,34 +20,6 @@ interface BenchFlags extends ModelFlags {
   profile?: number | true;
   format: BenchFormat;
   out?: string;
-}
-
-/** 'auto', 'all', or a comma-separated list of engine names. */
-export function parseEngines(value: string): 'auto' | 'all' | EngineName[] {
-  const v = value.trim();
-  if (v === 'auto' || v === 'all') return v;
-  const names = v.split(',').map((s) => s.trim());
-  const bad = names.find((n) => !isEngineName(n));
-  if (bad !== undefined) throw new InvalidArgumentError(`unknown engine "${bad}": expected auto, all, or some of ${ENGINE_NAMES.join(', ')}`);
-  return [...new Set(names as EngineName[])];
-}
-
-/** "1,8,32": batch sizes of 1 or more. */
-export function parseBatches(value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw new InvalidArgumentError('expected batch sizes of 1 or more, e.g. 1,8,32');
-  return [...new Set(parts.map(Number))];
-}
-
-export function parseSeconds(value: string): number {
-  const s = Number(value);
-  if (value.trim() === '' || !Number.isFinite(s) || s <= 0) throw new InvalidArgumentError('expected a number of seconds above 0, e.g. 5 or 0.5');
-  return s;
-}
-
-export function parseSeed(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of 0 or more');
-  return Number(value);
 }
 
 /** A progress bar on stderr, redrawn in place and cleared at the end. */

@@ -3,13 +3,13 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { BudgetFile, Budgets, LatencyRun } from '../analysis/budget.js';
 import { BUDGET_DEFS, type BudgetMetric } from '../analysis/budget-defs.js';
 import { parseQuantity, type QuantityKind } from '../analysis/quantity.js';
-import { ENGINE_NAMES, isEngineName, type EngineName } from '../engines/engine.js';
-import { DnarchError } from '../errors.js';
+import { ENGINE_NAMES, type EngineName } from '../engines/engine.js';
+import { DnarchError, fsReason } from '../errors.js';
 import { CHECK_FORMATS, type CheckFormat } from '../report/check.js';
 import { analyzeForCli } from './analyze-model.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
-import { parsePositiveInt } from './parse.js';
+import { parseEngine, parsePositiveInt } from './parse.js';
 import { showProgress, useColor, withStatus } from './terminal.js';
 
 type CheckFlags = ModelFlags & {
@@ -48,7 +48,7 @@ async function readBudgetFile(file: string): Promise<BudgetFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new DnarchError('IO', `cannot read --budget ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new DnarchError('IO', `cannot read --budget ${file}: ${fsReason(e)}`);
   }
   const { parseBudgetFile } = await import('../analysis/budget.js');
   return parseBudgetFile(text, file);
@@ -79,11 +79,6 @@ interface LatencySettings {
   engine?: EngineName;
   batch: number;
   runs: number;
-}
-
-function parseEngine(value: string): EngineName {
-  if (!isEngineName(value)) throw new InvalidArgumentError(`unknown engine "${value}": expected one of ${ENGINE_NAMES.join(', ')}`);
-  return value;
 }
 
 export function checkCommand(program: Command): void {

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DnarchError } from '../errors.js';
+import { DnarchError, fsReason } from '../errors.js';
 import type { ExportResult } from '../engines/export-types.js';
 import { grouped, mib } from '../report/units.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
-import { emit } from './output.js';
-import { parseSeed } from './bench.js';
+import { emit, stageFile } from './output.js';
+import { parseSeed } from './parse.js';
 import { showProgress, withStatus } from './terminal.js';
 
 interface ExportFlags extends ModelFlags {
@@ -19,14 +18,12 @@ interface ExportFlags extends ModelFlags {
   format: 'table' | 'json';
 }
 
-const reason = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
-
 /** Fails before any work when --onnx cannot be written: no parent directory, a directory in the way, or a file without --force. */
 async function checkOnnxTarget(file: string, force: boolean): Promise<void> {
   try {
     await access(dirname(resolve(file)), constants.W_OK);
   } catch (e) {
-    throw new DnarchError('IO', `cannot write --onnx ${file}: ${reason(e)} (its directory must exist and be writable)`);
+    throw new DnarchError('IO', `cannot write --onnx ${file}: ${fsReason(e)} (its directory must exist and be writable)`);
   }
   let s;
   try {
@@ -36,29 +33,6 @@ async function checkOnnxTarget(file: string, force: boolean): Promise<void> {
   }
   if (s.isDirectory()) throw new DnarchError('IO', `cannot write --onnx ${file}: it is a directory`);
   if (!force) throw new DnarchError('IO', `--onnx ${file} exists: choose another file or add --force to replace it`);
-}
-
-/** The bytes in a temporary file beside `file`; `commit` renames it into place, `abort` removes it. */
-async function stageFile(file: string, bytes: Uint8Array): Promise<{ commit(): Promise<void>; abort(): Promise<void> }> {
-  const tmp = join(dirname(resolve(file)), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const abort = () => rm(tmp, { force: true });
-  try {
-    await writeFile(tmp, bytes, { flag: 'wx' });
-  } catch (e) {
-    await abort();
-    throw new DnarchError('IO', `cannot write --onnx ${file}: ${reason(e)}`);
-  }
-  return {
-    abort,
-    async commit() {
-      try {
-        await rename(tmp, file);
-      } catch (e) {
-        await abort();
-        throw new DnarchError('IO', `cannot write --onnx ${file}: ${reason(e)}`);
-      }
-    },
-  };
 }
 
 const TOP_OPS = 6;
@@ -106,7 +80,7 @@ async function exportModel(name: string, f: ExportFlags): Promise<ExportResult> 
     }
     const layout = f.tfjs ? await tfjsLayout(runnable.model, { convertedBy: 'dnarch export' }) : undefined;
 
-    const staged = f.onnx && onnxBytes ? await stageFile(f.onnx, onnxBytes) : undefined;
+    const staged = f.onnx && onnxBytes ? await stageFile(f.onnx, onnxBytes, '--onnx') : undefined;
     if (f.tfjs && layout) {
       try {
         await writeDirectoryAtomic(f.tfjs, layout.files, { force: f.force });

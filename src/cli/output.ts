@@ -2,22 +2,47 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { DnarchError } from '../errors.js';
+import { DnarchError, fsReason } from '../errors.js';
+
+export interface StagedFile {
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+/**
+ * `data` in a temporary file beside `file`; `commit` renames it into place, `abort` removes
+ * it. Failures are IO errors naming `option` (e.g. "--out"), and leave nothing behind.
+ */
+export async function stageFile(file: string, data: string | Uint8Array, option: string): Promise<StagedFile> {
+  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const abort = () => rm(tmp, { force: true });
+  const fail = async (e: unknown): Promise<never> => {
+    await abort();
+    throw new DnarchError('IO', `cannot write ${option} ${file}: ${fsReason(e)}`);
+  };
+  try {
+    await writeFile(tmp, data, { flag: 'wx' });
+  } catch (e) {
+    await fail(e);
+  }
+  return {
+    abort,
+    async commit() {
+      try {
+        await rename(tmp, file);
+      } catch (e) {
+        await fail(e);
+      }
+    },
+  };
+}
 
 /**
  * Writes `text` to `file` atomically: a temporary file beside it, then a rename, so a
  * reader never sees half a report and a failure leaves nothing behind.
  */
 export async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { flag: 'wx' });
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new DnarchError('IO', `cannot write --out ${file}: ${reason}`);
-  }
+  await (await stageFile(file, text, '--out')).commit();
 }
 
 /** Fails early, before any work, when --out cannot be written where it points. */

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { ENGINE_NAMES, isEngineName, type EngineName } from '../engines/engine.js';
 
 /** Commander argument parsers: each throws InvalidArgumentError, which the CLI turns into exit 2. */
 
@@ -21,4 +22,38 @@ export function parseAlpha(value: string): number {
   const a = Number(value);
   if (value.trim() === '' || !Number.isFinite(a) || a <= 0) throw new InvalidArgumentError('expected a positive number such as 0.5');
   return a;
+}
+
+/** 'auto', 'all', or a comma-separated list of engine names. */
+export function parseEngines(value: string): 'auto' | 'all' | EngineName[] {
+  const v = value.trim();
+  if (v === 'auto' || v === 'all') return v;
+  const names = v.split(',').map((s) => s.trim());
+  const bad = names.find((n) => !isEngineName(n));
+  if (bad !== undefined) throw new InvalidArgumentError(`unknown engine "${bad}": expected auto, all, or some of ${ENGINE_NAMES.join(', ')}`);
+  return [...new Set(names as EngineName[])];
+}
+
+/** One engine name. */
+export function parseEngine(value: string): EngineName {
+  if (!isEngineName(value)) throw new InvalidArgumentError(`unknown engine "${value}": expected one of ${ENGINE_NAMES.join(', ')}`);
+  return value;
+}
+
+/** "1,8,32": batch sizes of 1 or more. */
+export function parseBatches(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) throw new InvalidArgumentError('expected batch sizes of 1 or more, e.g. 1,8,32');
+  return [...new Set(parts.map(Number))];
+}
+
+export function parseSeconds(value: string): number {
+  const s = Number(value);
+  if (value.trim() === '' || !Number.isFinite(s) || s <= 0) throw new InvalidArgumentError('expected a number of seconds above 0, e.g. 5 or 0.5');
+  return s;
+}
+
+export function parseSeed(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of 0 or more');
+  return Number(value);
 }

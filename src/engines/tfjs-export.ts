@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
+import { DnarchError, fsReason } from '../errors.js';
 import type { TfjsExportInfo } from './export-types.js';
 
 /**
@@ -138,8 +138,6 @@ export async function tfjsLayout(model: LayersModel, opts: { convertedBy?: strin
   return layout;
 }
 
-const reason = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
-
 /** What is at `path`: nothing, an empty directory, a non-empty one, or something else. */
 async function targetState(path: string): Promise<'absent' | 'empty' | 'full' | 'other'> {
   let s;
@@ -163,13 +161,13 @@ export async function checkTfjsTarget(dir: string, opts: { force?: boolean; opti
   try {
     if (!(await stat(parent)).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
   } catch (e) {
-    throw new DnarchError('IO', `cannot write ${option} ${dir}: its parent directory ${parent} is not there (${reason(e)})`);
+    throw new DnarchError('IO', `cannot write ${option} ${dir}: its parent directory ${parent} is not there (${fsReason(e)})`);
   }
   let state;
   try {
     state = await targetState(dir);
   } catch (e) {
-    throw new DnarchError('IO', `cannot write ${option} ${dir}: ${reason(e)}`);
+    throw new DnarchError('IO', `cannot write ${option} ${dir}: ${fsReason(e)}`);
   }
   if (state === 'other') throw new DnarchError('IO', `cannot write ${option} ${dir}: it exists and is not a directory`);
   if (state === 'full' && !opts.force) {
@@ -187,7 +185,7 @@ export async function writeDirectoryAtomic(dir: string, files: TfjsFile[], opts:
   const target = resolve(dir);
   const tag = randomBytes(6).toString('hex');
   const tmp = join(dirname(target), `.${basename(target)}.${tag}.tmp`);
-  const fail = (e: unknown) => new DnarchError('IO', `cannot write ${option} ${dir}: ${reason(e)}`, { cause: e });
+  const fail = (e: unknown) => new DnarchError('IO', `cannot write ${option} ${dir}: ${fsReason(e)}`, { cause: e });
   try {
     await mkdir(tmp);
     for (const f of files) await writeFile(join(tmp, f.name), f.data, { flag: 'wx' });
