@@ -4,7 +4,7 @@ import { DnarchError } from '../errors.js';
 import { BUDGET_DEFS, BUDGET_METRICS, budgetDef, type BudgetMetric } from './budget-defs.js';
 import type { BudgetResult, CheckReport } from './check-types.js';
 import { quantityFromJson, type QuantityKind } from './quantity.js';
-import type { ModelReport } from './types.js';
+import { type ModelReport, SCHEMA_VERSION } from './types.js';
 
 /** Limits in base units: a count, bytes, or milliseconds. */
 export type Budgets = Partial<Record<BudgetMetric, number>>;
@@ -149,7 +149,7 @@ export function checkModel(r: ModelReport, budgets: Budgets, latency?: { ms: num
   const measured = { ...measuredFromReport(r), ...(latency ? { latencyMs: latency.ms } : {}) };
   const results = evaluateBudgets(budgets, measured, r.complete);
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     model: { name: r.model.name, source: r.model.source },
     complete: r.complete,
     unsupported: r.unsupported.map((u) => ({ className: u.className, layers: u.layers.length })),

@@ -1,6 +1,6 @@
 import type { LayerGraph } from '../graph/types.js';
 import { DIFF_TOTALS, type ConfigChange, type LayerBrief, type LayerChange, type ModelDiff, type NumberDelta } from './diff-types.js';
-import type { LayerReport, ModelReport, ReceptiveField, Totals } from './types.js';
+import { type LayerReport, type ModelReport, type ReceptiveField, SCHEMA_VERSION, type Totals } from './types.js';
 
 /** One side of a diff: the report, and the graph it came from (the report carries no configs). */
 export interface DiffSide {
@@ -95,7 +95,7 @@ export function diffModels(a: DiffSide, b: DiffSide): ModelDiff {
   const rfB = b.report.totals.receptiveField;
   const side = (s: DiffSide) => ({ label: s.label, name: s.report.model.name, source: s.report.model.source, complete: s.report.complete });
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     a: side(a),
     b: side(b),
     identical: added.length === 0 && removed.length === 0 && changed.length === 0 && Object.values(totals).every((d) => d.delta === 0),

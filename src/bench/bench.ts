@@ -1,5 +1,5 @@
 import { analyze } from '../api.js';
-import type { ModelReport } from '../analysis/types.js';
+import { type ModelReport, SCHEMA_VERSION } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { EngineStatus } from '../engines/discovery.js';
 import { ENGINE_NAMES, inputSpecs, type Engine, type EngineName, type EngineSession } from '../engines/engine.js';
@@ -212,7 +212,7 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
       }
     }
     return {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       model: {
         name: rm.name,
         source: looksLikePath(target) ? target : 'zoo',

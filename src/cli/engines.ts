@@ -3,6 +3,7 @@ import { Chalk } from 'chalk';
 import { discoverEngines, type EngineStatus } from '../engines/discovery.js';
 import { emit } from './output.js';
 import { useColor } from './terminal.js';
+import { SCHEMA_VERSION } from '../analysis/types.js';
 
 function text(engines: EngineStatus[], color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
@@ -23,6 +24,6 @@ export function enginesCommand(program: Command): void {
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'))
     .action(async (f: { format: 'table' | 'json' }) => {
       const engines = await discoverEngines();
-      await emit(f.format === 'json' ? `${JSON.stringify({ schemaVersion: 1, engines }, null, 2)}\n` : text(engines, useColor()));
+      await emit(f.format === 'json' ? `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, engines }, null, 2)}\n` : text(engines, useColor()));
     });
 }

@@ -9,6 +9,7 @@ import { addModelOptions, modelOptions, type ModelFlags } from './model-options.
 import { emit, stageFile } from './output.js';
 import { parseSeed } from './parse.js';
 import { showProgress, withStatus } from './terminal.js';
+import { SCHEMA_VERSION } from '../analysis/types.js';
 
 interface ExportFlags extends ModelFlags {
   onnx?: string;
@@ -92,7 +93,7 @@ async function exportModel(name: string, f: ExportFlags): Promise<ExportResult> 
     }
     await staged?.commit();
     return {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       model: runnable.name,
       source,
       params: runnable.model.countParams(),

@@ -1,13 +1,9 @@
 import { createRequire } from 'node:module';
 
-export interface EngineStatus {
-  name: string;
-  description: string;
-  available: boolean;
-  version?: string;
-  /** Why it is unavailable, or a caveat when it is available. */
-  reason?: string;
-}
+import type { EngineStatus } from '../schema/engines.js';
+
+/** One engine as `dnarch engines` reports it; the shape is the published schema's (zod, type only). */
+export type { EngineStatus };
 
 const require = createRequire(import.meta.url);
 

@@ -17,4 +17,5 @@ export const EnginesOutputSchema = z.strictObject({
   engines: z.array(EngineStatusSchema),
 });
 
+export type EngineStatus = z.infer<typeof EngineStatusSchema>;
 export type EnginesOutput = z.infer<typeof EnginesOutputSchema>;
