@@ -1,17 +1,18 @@
-import type { LayerGraph, LayerNode } from '../graph/types.js';
+import { ruleOf, type LayerGraph, type LayerNode } from '../graph/types.js';
 import { COST_HANDLERS, type LayerCost } from './cost.js';
 import { CONVENTIONS } from './conventions.js';
 import { peakLiveMemory } from './memory.js';
 import { receptiveFields, type FieldAnalysis } from './receptive-field.js';
 import { findSavings } from './savings.js';
-import { product, sampleElements } from './shape.js';
+import { elements, product } from './shape.js';
 import { SCHEMA_VERSION, type LayerReport, type ModelReport, type ParamCount, type Totals } from './types.js';
 
 const FLOAT32_BYTES = 4;
 
-const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  float32: 4, int32: 4, float16: 2, bfloat16: 2, uint16: 2, int16: 2, uint8: 1, int8: 1, bool: 1, float64: 8,
-};
+const DTYPE_BYTES = new Map<string, number>([
+  ['float32', 4], ['int32', 4], ['float16', 2], ['bfloat16', 2], ['uint16', 2], ['int16', 2], ['uint8', 1], ['int8', 1],
+  ['bool', 1], ['float64', 8], ['int64', 8], ['uint32', 4], ['uint64', 8], ['float8', 1], ['int4', 0.5], ['uint4', 0.5],
+]);
 
 /** The parameters of a layer's weights, whichever call this node is. */
 function weightParams(node: LayerNode): ParamCount {
@@ -30,18 +31,19 @@ const paramsOf = (node: LayerNode): ParamCount =>
   node.sharedWith !== undefined ? { total: 0, trainable: 0, nonTrainable: 0 } : weightParams(node);
 
 function activationBytes(node: LayerNode): number {
-  return node.outputShapes.reduce((sum, s) => sum + sampleElements(s) * FLOAT32_BYTES, 0);
+  return node.outputShapes.reduce((sum, s) => sum + elements(node, s) * FLOAT32_BYTES, 0);
 }
 
 type CostResult = LayerCost & { supported: boolean; note?: string };
 
 function costOf(node: LayerNode): CostResult {
   if (node.opaque !== undefined) return { macs: 0, flops: 0, supported: false, note: node.opaque };
-  const handler = COST_HANDLERS[node.className];
-  if (!handler) return { macs: 0, flops: 0, supported: false, note: `no cost handler for ${node.className}` };
+  const rule = ruleOf(node);
+  const handler = COST_HANDLERS.get(rule);
+  if (!handler) return { macs: 0, flops: 0, supported: false, note: `no cost handler for ${rule}` };
   const c = handler(node);
   if (!Number.isFinite(c.macs) || !Number.isFinite(c.flops)) {
-    return { macs: 0, flops: 0, supported: false, note: 'cost unknown: a dimension of its shapes is not fixed' };
+    return { macs: 0, flops: 0, supported: false, note: 'cost unknown: its shapes are not fully known' };
   }
   return { ...c, supported: true };
 }
@@ -68,13 +70,17 @@ function layerReport(node: LayerNode, fields: FieldAnalysis): LayerReport {
   return report;
 }
 
+/** Weight bytes per dtype (dtype names come from model files: a Map, then plain data). */
 function weightBytes(graph: LayerGraph): Record<string, number> {
-  const bytes: Record<string, number> = {};
+  const bytes = new Map<string, number>();
   for (const n of graph.nodes) {
     if (n.sharedWith !== undefined) continue;
-    for (const w of n.weights) bytes[w.dtype] = (bytes[w.dtype] ?? 0) + product(w.shape) * (DTYPE_BYTES[w.dtype] ?? 4);
+    for (const w of n.weights) {
+      const b = Math.ceil(product(w.shape) * (DTYPE_BYTES.get(w.dtype) ?? 4));
+      bytes.set(w.dtype, (bytes.get(w.dtype) ?? 0) + b);
+    }
   }
-  return bytes;
+  return Object.fromEntries(bytes);
 }
 
 function totalsOf(graph: LayerGraph, layers: LayerReport[], fields: FieldAnalysis): Totals {
@@ -110,6 +116,14 @@ export interface AnalyzeContext {
   source?: string;
   family?: string;
   options?: Record<string, unknown>;
+  /** Model files: the format detected and what the file says of itself. */
+  format?: { name: string; details: Record<string, string> };
+  /** How the shapes were obtained; default: tfjs cpu shape inference. */
+  engine?: { analysis: string; note: string };
+  notes?: string[];
+  /** Op-level graphs: parameters per stored dtype, and stored tensors that are not parameters. */
+  paramsByDtype?: Record<string, number>;
+  constants?: Totals['constants'];
 }
 
 /** Turns a LayerGraph into a ModelReport: per-layer costs, totals and what could not be counted. */
@@ -126,11 +140,17 @@ export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): Model
       ...(ctx.family ? { family: ctx.family } : {}),
       inputShapes,
       ...(ctx.options ? { options: ctx.options } : {}),
+      ...(ctx.format ? { format: ctx.format } : {}),
+      ...(graph.nodes.some((n) => n.wholeShapes) ? { wholeShapes: true as const } : {}),
     },
-    engine: { analysis: 'tfjs cpu', note: 'shape inference only: no weights are computed or read' },
+    engine: ctx.engine ?? { analysis: 'tfjs cpu', note: 'shape inference only: no weights are computed or read' },
     conventions: { ...CONVENTIONS },
     layers,
-    totals: totalsOf(graph, layers, fields),
+    totals: {
+      ...totalsOf(graph, layers, fields),
+      ...(ctx.paramsByDtype ? { paramsByDtype: ctx.paramsByDtype } : {}),
+      ...(ctx.constants ? { constants: ctx.constants } : {}),
+    },
     unsupported,
     complete: unsupported.length === 0,
     misalignedMerges: fields.misaligned,
@@ -139,5 +159,6 @@ export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): Model
       graph,
       layers.map((l, i) => (graph.nodes[i].sharedWith === undefined ? l : { ...l, params: weightParams(graph.nodes[i]) })),
     ),
+    ...(ctx.notes && ctx.notes.length > 0 ? { notes: ctx.notes } : {}),
   };
 }

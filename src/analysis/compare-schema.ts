@@ -34,7 +34,8 @@ export const ComparedModelSchema = z
     label: z.string().describe('Column heading: unique among the compared models.'),
     name: z.string().describe("The report's model name (Keras' name for zoo models)."),
     source: z.string(),
-    inputShapes: z.array(ShapeSchema),
+    inputShapes: z.array(ShapeSchema.nullable()),
+    wholeShapes: z.literal(true).optional().describe('Op-level graphs (ONNX): input shapes are whole tensors, layout unknown.'),
     totals: TotalsSchema,
     savings: SavingsTotalSchema,
     sitesByKind: z

@@ -36,11 +36,15 @@ interface RowDef {
 const sumValues = (r: Record<string, number>): number => Object.values(r).reduce((s, v) => s + v, 0);
 const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
-/** "299x299": the spatial axes of each input (batch and channels dropped); null when none is known. */
-export function inputText(shapes: Shape[]): string | null {
+/**
+ * "299x299": the spatial axes of each input (batch and channels dropped); null when none
+ * is known. Whole shapes (ONNX) say nothing of their layout, so they are shown whole.
+ */
+export function inputText(shapes: (Shape | null)[], whole = false): string | null {
   if (shapes.length === 0) return null;
-  const one = (s: Shape) => {
-    const spatial = s.length > 2 ? s.slice(1, -1) : s.slice(1);
+  const one = (s: Shape | null) => {
+    if (!s) return '?';
+    const spatial = whole ? s : s.length > 2 ? s.slice(1, -1) : s.slice(1);
     return spatial.map((d) => (d == null ? '?' : d)).join('x') || 'scalar';
   };
   return shapes.map(one).join(', ');
@@ -61,7 +65,7 @@ export const ROWS: readonly RowDef[] = [
   { metric: 'peakActivations', label: 'Peak activations', unit: 'bytes', direction: 'lower', ratio: true, cost: false, value: (m) => m.totals.activations.peakBytes },
   { metric: 'depth', label: 'Depth (layers with weights)', unit: 'layers', direction: null, ratio: true, cost: false, value: (m) => m.totals.depth },
   { metric: 'layers', label: 'Layers', unit: 'layers', direction: null, ratio: true, cost: false, value: (m) => m.totals.layers },
-  { metric: 'input', label: 'Input (HxW)', unit: 'pixels', direction: null, ratio: false, cost: false, value: (m) => inputText(m.inputShapes) },
+  { metric: 'input', label: 'Input (HxW)', unit: 'pixels', direction: null, ratio: false, cost: false, value: (m) => inputText(m.inputShapes, m.wholeShapes) },
   { metric: 'receptiveField', label: 'Receptive field (size/stride/padding)', unit: 'pixels', direction: null, ratio: false, cost: false, value: (m) => receptiveFieldText(m.totals.receptiveField) },
   { metric: 'bottleneckSites', label: 'Bottleneck sites', unit: 'sites', direction: null, ratio: true, cost: false, value: (m) => m.savings.sites },
   { metric: 'macsWithoutBottlenecks', label: 'MACs without bottlenecks', unit: 'macs', direction: null, ratio: true, cost: true, value: (m) => m.savings.modelMacsWithout },
@@ -89,6 +93,7 @@ function comparedModel(r: ModelReport, label: string): ComparedModel {
     name: r.model.name,
     source: r.model.source,
     inputShapes: r.model.inputShapes,
+    ...(r.model.wholeShapes ? { wholeShapes: true as const } : {}),
     totals: r.totals,
     savings: r.savings.total,
     sitesByKind,
@@ -178,8 +183,10 @@ function bottlenecks(m: ComparedModel): string {
 /** True when the field is larger than every input on every spatial axis. */
 function exceedsInput(m: ComparedModel): boolean {
   const rf = m.totals.receptiveField;
-  if (!rf || m.inputShapes.length === 0) return false;
+  // A whole shape does not say which of its axes are spatial: no claim either way.
+  if (!rf || m.inputShapes.length === 0 || m.wholeShapes) return false;
   return m.inputShapes.every((shape) => {
+    if (!shape) return false;
     const spatial = shape.slice(1, -1);
     return spatial.length === rf.size.length && spatial.every((d, i) => d != null && rf.size[i] > d);
   });
@@ -188,7 +195,7 @@ function exceedsInput(m: ComparedModel): boolean {
 function fields(models: ComparedModel[]): string | null {
   if (models.every((m) => !m.totals.receptiveField)) return null;
   const list = models.map((m) => `${m.label} ${receptiveFieldText(m.totals.receptiveField) ?? 'n/a'}`).join(', ');
-  const inputs = new Set(models.map((m) => inputText(m.inputShapes) ?? 'n/a'));
+  const inputs = new Set(models.map((m) => inputText(m.inputShapes, m.wholeShapes) ?? 'n/a'));
   const all = models.length === 2 ? 'both' : 'all';
   const than = inputs.size === 1 ? `the ${[...inputs][0]} input` : 'their inputs';
   const larger = models.every(exceedsInput) ? `; ${all} larger than ${than}` : '';

@@ -3,7 +3,7 @@
  * published JSON Schema. zod only, no TensorFlow.js.
  */
 import { z } from 'zod';
-import { Count, ReceptiveFieldSchema, SchemaVersionSchema, ShapeSchema } from './report-schema.js';
+import { Count, OutputShapeSchema, ReceptiveFieldSchema, SchemaVersionSchema } from './report-schema.js';
 
 export const NumberDeltaSchema = z
   .strictObject({
@@ -15,13 +15,13 @@ export const NumberDeltaSchema = z
   .meta({ id: 'NumberDelta' });
 export type NumberDelta = z.infer<typeof NumberDeltaSchema>;
 
-const OutputShapeSchema = z.union([ShapeSchema, z.array(ShapeSchema)]);
 
 export const DiffModelSchema = z.strictObject({
   label: z.string().describe('As given on the command line (zoo name or path).'),
   name: z.string(),
   source: z.string(),
   complete: z.boolean().describe('False when some layer has no cost handler: its MACs and FLOPs are lower bounds.'),
+  wholeShapes: z.literal(true).optional().describe("Op-level graphs (ONNX): this side's shapes are whole tensors, the batch an ordinary dimension."),
 });
 
 export const LayerBriefSchema = z

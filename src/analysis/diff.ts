@@ -93,7 +93,13 @@ export function diffModels(a: DiffSide, b: DiffSide): ModelDiff {
   ) as ModelDiff['totals'];
   const rfA = a.report.totals.receptiveField;
   const rfB = b.report.totals.receptiveField;
-  const side = (s: DiffSide) => ({ label: s.label, name: s.report.model.name, source: s.report.model.source, complete: s.report.complete });
+  const side = (s: DiffSide) => ({
+    label: s.label,
+    name: s.report.model.name,
+    source: s.report.model.source,
+    complete: s.report.complete,
+    ...(s.report.model.wholeShapes ? { wholeShapes: true as const } : {}),
+  });
   return {
     schemaVersion: SCHEMA_VERSION,
     a: side(a),

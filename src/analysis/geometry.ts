@@ -1,4 +1,5 @@
-import type { LayerNode, Shape } from '../graph/types.js';
+import { ruleOf, type LayerNode } from '../graph/types.js';
+import type { MaybeShape } from './shape.js';
 
 /**
  * The one place that knows how a layer's config maps to spatial geometry: kernel
@@ -11,30 +12,40 @@ export interface WindowGeometry {
   kernel: number[];
   strides: number[];
   dilation: number[];
-  /** Keras padding mode. */
-  padding: 'same' | 'valid' | 'causal';
+  /**
+   * Keras padding mode; or, for op-level graphs, 'explicit' (ONNX `pads`: `padsBefore` per
+   * spatial axis) and 'same-lower' (ONNX SAME_LOWER: as 'same' with the larger half first).
+   */
+  padding: 'same' | 'valid' | 'causal' | 'same-lower' | 'explicit';
+  /** With 'explicit' padding: the padding before each spatial axis. */
+  padsBefore?: number[];
 }
 
-const WINDOW_KEYS: Readonly<Record<string, string>> = {
-  Conv1D: 'kernelSize',
-  Conv2D: 'kernelSize',
-  Conv3D: 'kernelSize',
-  DepthwiseConv2D: 'kernelSize',
-  SeparableConv2D: 'kernelSize',
-  Conv2DTranspose: 'kernelSize',
-  MaxPooling1D: 'poolSize',
-  MaxPooling2D: 'poolSize',
-  MaxPooling3D: 'poolSize',
-  AveragePooling1D: 'poolSize',
-  AveragePooling2D: 'poolSize',
-  AveragePooling3D: 'poolSize',
-};
+const WINDOW_KEYS = new Map<string, string>([
+  ['Conv1D', 'kernelSize'],
+  ['Conv2D', 'kernelSize'],
+  ['Conv3D', 'kernelSize'],
+  ['DepthwiseConv2D', 'kernelSize'],
+  ['SeparableConv2D', 'kernelSize'],
+  ['Conv1DTranspose', 'kernelSize'],
+  ['Conv2DTranspose', 'kernelSize'],
+  ['Conv3DTranspose', 'kernelSize'],
+  ['MaxPooling1D', 'poolSize'],
+  ['MaxPooling2D', 'poolSize'],
+  ['MaxPooling3D', 'poolSize'],
+  ['AveragePooling1D', 'poolSize'],
+  ['AveragePooling2D', 'poolSize'],
+  ['AveragePooling3D', 'poolSize'],
+  ['LpPooling1D', 'poolSize'],
+  ['LpPooling2D', 'poolSize'],
+  ['LpPooling3D', 'poolSize'],
+]);
 
 /** Number of spatial axes of a channels-last (or channels-first) shape: rank - 2. */
-export const spatialRank = (shape: Shape | undefined): number => Math.max(0, (shape?.length ?? 0) - 2);
+export const spatialRank = (shape: MaybeShape): number => Math.max(0, (shape?.length ?? 0) - 2);
 
 /** Spatial dimensions of a shape under the layer's data format. */
-export function spatialDims(shape: Shape | undefined, dataFormat?: unknown): (number | null)[] {
+export function spatialDims(shape: MaybeShape, dataFormat?: unknown): (number | null)[] {
   if (!shape || shape.length < 3) return [];
   return dataFormat === 'channelsFirst' ? shape.slice(2) : shape.slice(1, -1);
 }
@@ -51,32 +62,39 @@ export function tuple(value: unknown, rank: number, fallback: number): number[] 
  * classes that have none. Pooling strides default to the pool size, as in Keras.
  */
 export function windowOf(node: LayerNode): WindowGeometry | undefined {
-  const key = WINDOW_KEYS[node.className];
+  const rule = ruleOf(node);
+  const key = WINDOW_KEYS.get(rule);
   if (!key) return undefined;
-  const rank = spatialRank(node.inputShapes[0]) || Number(/(\d)D$/.exec(node.className)?.[1] ?? 2);
+  const rank = spatialRank(node.inputShapes[0]) || Number(/(\d)D$/.exec(rule)?.[1] ?? 2);
   const kernel = tuple(node.config[key], rank, 1);
   const isPool = key === 'poolSize';
-  return {
+  const padding = (node.config.padding as WindowGeometry['padding']) ?? 'valid';
+  const w: WindowGeometry = {
     kernel,
     strides: isPool && node.config.strides == null ? kernel : tuple(node.config.strides, rank, 1),
     dilation: tuple(node.config.dilationRate, rank, 1),
-    padding: (node.config.padding as WindowGeometry['padding']) ?? 'valid',
+    padding,
   };
+  if (padding === 'explicit') w.padsBefore = tuple(node.config.pads, 2 * rank, 0).slice(0, rank);
+  return w;
 }
 
 /** Span of a dilated kernel: d (k - 1) + 1. */
 export const effectiveKernel = (k: number, dilation = 1): number => dilation * (k - 1) + 1;
 
+type ImplicitPadding = Exclude<WindowGeometry['padding'], 'explicit'>;
+
 /**
  * Padding TensorFlow adds before the first element ('same': the total is split with
- * the smaller half first; 'causal': all of it first; 'valid': none).
+ * the smaller half first; 'same-lower', ONNX's SAME_LOWER: the larger half first;
+ * 'causal': all of it first; 'valid': none).
  */
-export function padBefore(n: number, k: number, stride: number, padding: WindowGeometry['padding'], dilation = 1): number {
+export function padBefore(n: number, k: number, stride: number, padding: ImplicitPadding, dilation = 1): number {
   const span = effectiveKernel(k, dilation);
   if (padding === 'valid') return 0;
   if (padding === 'causal') return span - 1;
   const total = Math.max((Math.ceil(n / stride) - 1) * stride + span - n, 0);
-  return Math.floor(total / 2);
+  return padding === 'same-lower' ? Math.ceil(total / 2) : Math.floor(total / 2);
 }
 
 /**
@@ -89,12 +107,20 @@ export function knownPadBefore(
   n: number | null | undefined,
   k: number,
   stride: number,
-  padding: WindowGeometry['padding'],
+  padding: ImplicitPadding,
   dilation = 1,
 ): number | null {
   if (n != null) return padBefore(n, k, stride, padding, dilation);
-  if (padding !== 'same') return padBefore(0, k, stride, padding, dilation);
-  return stride === 1 ? Math.floor((effectiveKernel(k, dilation) - 1) / 2) : null;
+  if (padding !== 'same' && padding !== 'same-lower') return padBefore(0, k, stride, padding, dilation);
+  if (stride !== 1) return null;
+  const total = effectiveKernel(k, dilation) - 1;
+  return padding === 'same-lower' ? Math.ceil(total / 2) : Math.floor(total / 2);
+}
+
+/** The padding before spatial axis `axis` of a window over an input of length `n` (null if unknowable). */
+export function windowPadBefore(w: WindowGeometry, axis: number, n: number | null | undefined): number | null {
+  if (w.padding === 'explicit') return w.padsBefore?.[axis] ?? 0;
+  return knownPadBefore(n, w.kernel[axis], w.strides[axis], w.padding, w.dilation[axis]);
 }
 
 /** ZeroPadding1D/2D/3D and Cropping: amount before each spatial axis. */

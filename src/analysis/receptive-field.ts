@@ -1,5 +1,6 @@
-import type { LayerGraph, LayerNode, Shape } from '../graph/types.js';
-import { beforeAmounts, effectiveKernel, knownPadBefore, spatialDims, spatialRank, windowOf, type WindowGeometry } from './geometry.js';
+import { ruleOf, type LayerGraph, type LayerNode } from '../graph/types.js';
+import { beforeAmounts, effectiveKernel, spatialDims, spatialRank, windowOf, windowPadBefore, type WindowGeometry } from './geometry.js';
+import type { MaybeShape } from './shape.js';
 import type { MisalignedMerge, ReceptiveField } from './types.js';
 
 /**
@@ -20,26 +21,27 @@ export interface FieldAnalysis {
 type Field = ReceptiveField | null;
 
 /** Element-wise merges: every output position reads the same position of each input. */
-const MERGES = new Set(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate',
+const MERGES = new Set(['Add', 'Subtract', 'Multiply', 'Divide', 'Power', 'Average', 'Maximum', 'Minimum', 'Compare', 'Select',
+  'Concatenate',
   'CustomScaleLayer', // Inception-ResNet's shortcut + scale x residual
 ]);
 
 /** Layers after which every output sees the whole input. */
 const GLOBAL = new Set([
   'GlobalAveragePooling1D', 'GlobalAveragePooling2D', 'GlobalAveragePooling3D',
-  'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'GlobalMaxPooling3D',
+  'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'GlobalMaxPooling3D', 'GlobalLpPooling',
   'Flatten',
 ]);
 
 /** Explicit padding moves the field's origin by +amount, cropping by -amount. */
-const SHIFTS: Readonly<Record<string, { key: 'padding' | 'cropping'; sign: 1 | -1 }>> = {
-  ZeroPadding1D: { key: 'padding', sign: 1 },
-  ZeroPadding2D: { key: 'padding', sign: 1 },
-  ZeroPadding3D: { key: 'padding', sign: 1 },
-  Cropping1D: { key: 'cropping', sign: -1 },
-  Cropping2D: { key: 'cropping', sign: -1 },
-  Cropping3D: { key: 'cropping', sign: -1 },
-};
+const SHIFTS = new Map<string, { key: 'padding' | 'cropping'; sign: 1 | -1 }>([
+  ['ZeroPadding1D', { key: 'padding', sign: 1 }],
+  ['ZeroPadding2D', { key: 'padding', sign: 1 }],
+  ['ZeroPadding3D', { key: 'padding', sign: 1 }],
+  ['Cropping1D', { key: 'cropping', sign: -1 }],
+  ['Cropping2D', { key: 'cropping', sign: -1 }],
+  ['Cropping3D', { key: 'cropping', sign: -1 }],
+]);
 
 /**
  * Classes whose geometry is not modelled even when their output happens to keep the
@@ -48,7 +50,7 @@ const SHIFTS: Readonly<Record<string, { key: 'padding' | 'cropping'; sign: 1 | -
  */
 const UNMODELLED = new Set([
   'Conv1DTranspose', 'Conv2DTranspose', 'Conv3DTranspose',
-  'UpSampling1D', 'UpSampling2D', 'UpSampling3D',
+  'UpSampling1D', 'UpSampling2D', 'UpSampling3D', 'Resize',
   'Permute', 'Functional', 'Sequential', 'Model',
 ]);
 
@@ -59,7 +61,7 @@ const sameDims = (a: (number | null)[], b: (number | null)[]): boolean =>
 function inputSizeOf(graph: LayerGraph, rank: number): number[] | null {
   for (const node of graph.nodes) {
     if (!graph.inputs.includes(node.name)) continue;
-    const dims = spatialDims(node.outputShapes[0]);
+    const dims = spatialDims(node.outputShapes[0], node.config.dataFormat);
     if (dims.length === rank) return dims.every((d) => d != null) ? (dims as number[]) : null;
   }
   return null;
@@ -78,7 +80,7 @@ function throughWindow(node: LayerNode, f: ReceptiveField, w: WindowGeometry): F
   const out: ReceptiveField = { size: [], stride: [], padding: [] };
   for (let i = 0; i < w.kernel.length; i++) {
     // TF's 'same' split depends on the input length at strides > 1.
-    const p = knownPadBefore(dims[i], w.kernel[i], w.strides[i], w.padding, w.dilation[i]);
+    const p = windowPadBefore(w, i, dims[i]);
     if (p === null) return null;
     out.size.push(f.size[i] + (effectiveKernel(w.kernel[i], w.dilation[i]) - 1) * f.stride[i]);
     out.stride.push(f.stride[i] * w.strides[i]);
@@ -97,11 +99,14 @@ function singleInputField(graph: LayerGraph, node: LayerNode, f: Field): Field {
   if (!f) return null;
   // Downstream of global pooling (Dense, Reshape, Dropout, a classifier conv...) stays global.
   if (f.global) return f;
-  if (GLOBAL.has(node.className)) return globalField(graph, f);
-  if (UNMODELLED.has(node.className)) return null;
+  const rule = ruleOf(node);
+  if (GLOBAL.has(rule)) return globalField(graph, f);
+  if (UNMODELLED.has(rule)) return null;
+  // Channels moved from last to first (or back): the spatial axes keep their order.
+  if (rule === 'LayoutTranspose') return f;
   const w = windowOf(node);
   if (w) return throughWindow(node, f, w);
-  const shift = SHIFTS[node.className];
+  const shift = SHIFTS.get(rule);
   if (shift) {
     const before = beforeAmounts(node, shift.key, f.size.length);
     return { ...f, padding: f.padding.map((p, i) => p + shift.sign * before[i] * f.stride[i]) };
@@ -137,9 +142,10 @@ function disagreement(a: ReceptiveField, b: ReceptiveField): string[] {
  */
 function mergeField(node: LayerNode, inputs: Field[]): { field: Field; misaligned?: MisalignedMerge } {
   if (inputs.some((f) => f === null)) return { field: null };
-  const outDims = spatialDims(node.outputShapes[0]);
-  const broadcast = (s: Shape | undefined) => {
-    const d = spatialDims(s);
+  const df = node.config.dataFormat;
+  const outDims = spatialDims(node.outputShapes[0], df);
+  const broadcast = (s: MaybeShape) => {
+    const d = spatialDims(s, df);
     return d.length > 0 && d.every((v) => v === 1) && !outDims.every((v) => v === 1);
   };
   const spatial = inputs
@@ -147,7 +153,7 @@ function mergeField(node: LayerNode, inputs: Field[]): { field: Field; misaligne
     .filter((x) => !x.f.global && !broadcast(x.shape));
   if (spatial.length === 0) return { field: inputs[0] };
   // Concatenating along a spatial axis (or mixing ranks) has no single field.
-  if (spatial.some((x) => x.f.size.length !== outDims.length || !sameDims(spatialDims(x.shape), outDims))) {
+  if (spatial.some((x) => x.f.size.length !== outDims.length || !sameDims(spatialDims(x.shape, df), outDims))) {
     return { field: null };
   }
   const field: ReceptiveField = { size: [], stride: [], padding: [] };
@@ -180,14 +186,14 @@ export function receptiveFields(graph: LayerGraph): FieldAnalysis {
     // A stand-in for a layer dnarch cannot see into (Lambda, custom classes): unknown geometry.
     if (node.opaque !== undefined) field = null;
     else if (node.inbound.length === 0) field = inputField(node);
-    else if (MERGES.has(node.className)) {
+    else if (MERGES.has(ruleOf(node))) {
       const m = mergeField(node, inputs);
       field = m.field;
       if (m.misaligned) misaligned.push(m.misaligned);
     } else if (inputs.length > 1) field = null;
     else field = singleInputField(graph, node, inputs[0]);
     perLayer.set(node.name, field);
-    if (GLOBAL.has(node.className) || (node.inbound.length > 0 && node.inbound.every((n) => afterGlobal.has(n)))) {
+    if (GLOBAL.has(ruleOf(node)) || (node.inbound.length > 0 && node.inbound.every((n) => afterGlobal.has(n)))) {
       afterGlobal.add(node.name);
     } else if (spatialRank(node.outputShapes[0]) > 0) {
       // A spatial layer whose field is unknown still counts: better no answer than a stale one.

@@ -21,6 +21,12 @@ export const ShapeSchema = z
   .describe('A tensor shape; null where the size is not fixed (the batch axis first, as in Keras).')
   .meta({ id: 'Shape' });
 
+export const OutputShapeSchema = z
+  .union([ShapeSchema, z.array(ShapeSchema.nullable())])
+  .nullable()
+  .describe('Output shape; several when the layer has several outputs; null where even the rank is unknown.')
+  .meta({ id: 'OutputShape' });
+
 export const ParamCountSchema = z
   .strictObject({
     total: Count,
@@ -45,9 +51,7 @@ export const LayerReportSchema = z
   .strictObject({
     name: z.string(),
     className: z.string(),
-    outputShape: z
-      .union([ShapeSchema, z.array(ShapeSchema)])
-      .describe('Output shape with the batch axis as null; several when the layer has several outputs.'),
+    outputShape: OutputShapeSchema,
     params: ParamCountSchema,
     macs: Count,
     flops: Count,
@@ -123,6 +127,8 @@ export const SavingsSchema = z
   })
   .meta({ id: 'Savings' });
 
+export const ConstantCountSchema = z.strictObject({ tensors: Count, elements: Count }).meta({ id: 'ConstantCount' });
+
 export const TotalsSchema = z
   .strictObject({
     params: ParamCountSchema,
@@ -139,6 +145,17 @@ export const TotalsSchema = z
     receptiveField: ReceptiveFieldSchema.nullable().describe(
       'Receptive field of the last spatial layer before global pooling / flatten.',
     ),
+    paramsByDtype: z
+      .record(z.string(), Count)
+      .optional()
+      .describe('Op-level graphs: parameters per stored dtype, e.g. { "int8": 2574552, "int32": 7970 } for a quantized model.'),
+    constants: z
+      .strictObject({
+        config: ConstantCountSchema.describe('Constants that configure ops: shapes, axes, pads, sizes, Resize scales, Clip bounds.'),
+        quantization: ConstantCountSchema.describe('Scales and zero points of quantized tensors.'),
+      })
+      .optional()
+      .describe('Op-level graphs: stored tensors that are not parameters, reported apart.'),
   })
   .meta({ id: 'Totals' });
 
@@ -147,8 +164,19 @@ export const ModelInfoSchema = z
     name: z.string(),
     source: z.string().describe("'zoo' for built-in architectures, else the model file."),
     family: z.string().optional(),
-    inputShapes: z.array(ShapeSchema),
+    inputShapes: z.array(ShapeSchema.nullable()),
     options: z.record(z.string(), z.unknown()).optional().describe('Build options of a zoo model (input size, classes, top, ...).'),
+    format: z
+      .strictObject({
+        name: z.string().describe("The file's format, e.g. 'onnx'."),
+        details: z.record(z.string(), z.string()).describe('What the file says of itself: producer, opsets, IR version, ...'),
+      })
+      .optional()
+      .describe('Model files: the format detected (by content) and its own description.'),
+    wholeShapes: z
+      .literal(true)
+      .optional()
+      .describe('Op-level graphs (ONNX): shapes are whole tensors, the batch included as an ordinary dimension.'),
   })
   .meta({ id: 'ModelInfo' });
 
@@ -165,4 +193,8 @@ export const ModelReportSchema = z.strictObject({
   complete: z.boolean().describe('False when some layer\'s cost is unknown: totals are then lower bounds.'),
   misalignedMerges: z.array(MisalignedMergeSchema),
   savings: SavingsSchema,
+  notes: z
+    .array(z.string())
+    .optional()
+    .describe('What the reader assumed or could not do: the batch taken for a symbolic dimension, sizes still needed, ops it could not follow.'),
 });

@@ -1,4 +1,4 @@
-import type { LayerGraph, LayerNode } from '../graph/types.js';
+import { ruleOf, type LayerGraph, type LayerNode } from '../graph/types.js';
 import { factorizedKernel, isPointwiseKernel, spatialDims, windowOf } from './geometry.js';
 import { channels, product } from './shape.js';
 import type { LayerReport, ModuleSavings, Savings, SavingsSite, SiteCost, SiteKind } from './types.js';
@@ -31,6 +31,8 @@ const CONV_UNITS = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D']);
 const TRANSPARENT = new Set([
   'BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU', 'PReLU', 'ELU', 'ThresholdedReLU',
   'Dropout', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ZeroPadding2D',
+  // Op-level graphs: copies, and the quantize / dequantize pairs of a QDQ model's activations.
+  'Identity', 'Cast', 'QuantizeLinear', 'DequantizeLinear',
 ]);
 
 /** A conv unit with the geometry the parser needs. */
@@ -64,7 +66,7 @@ function convOf(node: LayerNode): Conv {
 }
 
 const isPointwiseConv = (c: Conv | undefined): c is Conv =>
-  c !== undefined && c.node.className === 'Conv2D' && isPointwiseKernel(c.kernel);
+  c !== undefined && ruleOf(c.node) === 'Conv2D' && isPointwiseKernel(c.kernel);
 
 /** Consumers of each layer's output; a model output counts as one more (outside) consumer. */
 function consumersOf(graph: LayerGraph): Map<string, string[]> {
@@ -86,12 +88,26 @@ const GLOBAL_POOLS = new Set(['GlobalAveragePooling2D', 'GlobalMaxPooling2D']);
  */
 function seGate(from: string, consumers: (LayerNode | undefined)[]): LayerNode | undefined {
   if (consumers.length !== 2) return undefined;
-  const mul = consumers.find((c) => c?.className === 'Multiply' && c.inbound.length === 2);
-  const squeeze = consumers.find((c) => c && GLOBAL_POOLS.has(c.className));
+  const mul = consumers.find((c) => c && ruleOf(c) === 'Multiply' && c.inbound.length === 2);
+  const squeeze = consumers.find((c) => c && GLOBAL_POOLS.has(ruleOf(c)));
   if (!mul || !squeeze) return undefined;
   const other = mul.inbound[0] === from ? 1 : 0;
   const gateDims = spatialDims(mul.inputShapes[other], mul.config.dataFormat);
   return mul.inbound[1 - other] === from && gateDims.length > 0 && gateDims.every((d) => d === 1) ? mul : undefined;
+}
+
+/**
+ * An activation written as x * f(x) (SiLU / swish as Sigmoid then Mul, in ONNX exports of
+ * Keras and PyTorch models): the map feeds the activation and the Multiply that reads both.
+ * Element-wise, so a chain passes through it. Returns that Multiply, or undefined.
+ */
+function selfGate(from: string, consumers: (LayerNode | undefined)[], readers: Map<string, string[]>): LayerNode | undefined {
+  if (consumers.length !== 2) return undefined;
+  const mul = consumers.find((c) => c && ruleOf(c) === 'Multiply' && c.inbound.length === 2 && c.inbound.includes(from));
+  const f = consumers.find((c) => c && c !== mul && TRANSPARENT.has(ruleOf(c)) && c.inbound.length === 1);
+  if (!mul || !f || !mul.inbound.includes(f.name)) return undefined;
+  const fReaders = readers.get(f.name) ?? [];
+  return fReaders.length === 1 && fReaders[0] === mul.name ? mul : undefined;
 }
 
 /** Maximal linear paths of conv units, in graph order. */
@@ -101,25 +117,25 @@ function linearPaths(graph: LayerGraph): LayerNode[][] {
   const next = new Map<string, LayerNode>();
   const hasPrev = new Set<string>();
   for (const node of graph.nodes) {
-    if (!CONV_UNITS.has(node.className)) continue;
+    if (!CONV_UNITS.has(ruleOf(node))) continue;
     let at = node.name;
     for (;;) {
       const cs = (consumers.get(at) ?? []).map((n) => byName.get(n));
-      const gate = seGate(at, cs);
+      const gate = seGate(at, cs) ?? selfGate(at, cs, consumers);
       const c = gate ?? (cs.length === 1 ? cs[0] : undefined);
       if (!c || (c.inbound.length !== 1 && c !== gate)) break;
-      if (CONV_UNITS.has(c.className)) {
+      if (CONV_UNITS.has(ruleOf(c))) {
         next.set(node.name, c);
         hasPrev.add(c.name);
         break;
       }
-      if (c !== gate && !TRANSPARENT.has(c.className)) break;
+      if (c !== gate && !TRANSPARENT.has(ruleOf(c))) break;
       at = c.name;
     }
   }
   const paths: LayerNode[][] = [];
   for (const node of graph.nodes) {
-    if (!CONV_UNITS.has(node.className) || hasPrev.has(node.name)) continue;
+    if (!CONV_UNITS.has(ruleOf(node)) || hasPrev.has(node.name)) continue;
     const path = [node];
     for (let n = next.get(node.name); n; n = next.get(n.name)) path.push(n);
     paths.push(path);
@@ -132,12 +148,13 @@ function spatialStep(path: Conv[], i: number): Step | undefined {
   const a = path[i];
   const b = path[i + 1];
   if (!a) return undefined;
-  if (a.node.className === 'SeparableConv2D') return { convs: [a], kernel: a.kernel, shape: 'separable' };
-  if (a.node.className === 'DepthwiseConv2D') {
+  const rule = ruleOf(a.node);
+  if (rule === 'SeparableConv2D') return { convs: [a], kernel: a.kernel, shape: 'separable' };
+  if (rule === 'DepthwiseConv2D') {
     return isPointwiseConv(b) ? { convs: [a, b], kernel: a.kernel, shape: 'separable' } : undefined;
   }
-  if (a.node.className !== 'Conv2D' || isPointwiseKernel(a.kernel)) return undefined;
-  const pair = b?.node.className === 'Conv2D' ? factorizedKernel(a.kernel, b.kernel) : undefined;
+  if (rule !== 'Conv2D' || isPointwiseKernel(a.kernel)) return undefined;
+  const pair = b && ruleOf(b.node) === 'Conv2D' ? factorizedKernel(a.kernel, b.kernel) : undefined;
   if (pair) return { convs: [a, b], kernel: pair, shape: 'factorized' };
   return { convs: [a], kernel: a.kernel, shape: 'plain' };
 }

@@ -1,4 +1,8 @@
-/** A tensor shape without the batch dimension is written with `null` first, as in Keras. */
+/**
+ * A tensor shape. In a layers graph (Keras, tfjs) dimension 0 is the batch axis, written
+ * `null`, as in Keras; in an op-level graph (ONNX: nodes with `wholeShapes`) every dimension
+ * is the tensor's own. `null` marks a dimension that is not known.
+ */
 export type Shape = (number | null)[];
 
 export interface WeightInfo {
@@ -18,10 +22,25 @@ export interface LayerNode {
   className: string;
   /** The layer's tfjs config (camelCase keys: kernelSize, strides, padding, ...). */
   config: Record<string, unknown>;
-  /** Shapes of the tensors the layer reads, in call order. */
-  inputShapes: Shape[];
-  /** Shapes of the tensors it produces (usually one). */
-  outputShapes: Shape[];
+  /**
+   * What the node computes, in the vocabulary the analysis rules are written in (a Keras
+   * class such as 'Conv2D', 'DepthwiseConv2D', 'Dense', or an op-level kind such as
+   * 'MatMul' or 'Einsum'), when that is not its className: an ONNX node shows the file's
+   * op type ('Conv', 'Gemm') and says here which rule applies ('DepthwiseConv2D' for a Conv
+   * with group = Cin, 'Dense' for a Gemm). Cost, receptive field and savings use
+   * `kind ?? className` (see ruleOf); a node with neither known is unsupported.
+   */
+  kind?: string;
+  /**
+   * Set on op-level graphs: shapes are whole tensors, every dimension counts, and none is
+   * a batch axis to leave out (ONNX tensors need not put a batch first: an LSTM's input is
+   * [seq, batch, features], attention folds heads into dimension 0).
+   */
+  wholeShapes?: boolean;
+  /** Shapes of the tensors the layer reads, in call order; null where even the rank is unknown. */
+  inputShapes: (Shape | null)[];
+  /** Shapes of the tensors it produces (usually one); null where even the rank is unknown. */
+  outputShapes: (Shape | null)[];
   weights: WeightInfo[];
   /** Names of the layers whose outputs it reads, in call order (a name repeats if read twice). */
   inbound: string[];
@@ -41,6 +60,9 @@ export interface LayerNode {
    */
   opaque?: string;
 }
+
+/** The analysis rule a node is priced and traced by. */
+export const ruleOf = (node: Pick<LayerNode, 'kind' | 'className'>): string => node.kind ?? node.className;
 
 /** A model as a DAG of layers in topological (execution) order. */
 export interface LayerGraph {

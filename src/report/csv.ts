@@ -16,7 +16,7 @@ export function renderCsv(r: ModelReport, opts: { depth?: number } = {}): string
   const header = ['name', 'type', 'output_shape', 'layers', 'params', 'macs', 'flops', 'activation_bytes', 'rf_size', 'rf_stride', 'rf_padding'];
   const lines = foldRows(r, opts.depth).map((row) =>
     csvLine([
-      row.name, row.kind, shapeText(row.outputShape), row.layers, row.params, row.macs, row.flops, row.activationBytes,
+      row.name, row.kind, shapeText(row.outputShape, r.model.wholeShapes), row.layers, row.params, row.macs, row.flops, row.activationBytes,
       fieldText(row.receptiveField), row.receptiveField ? perAxis(row.receptiveField.stride) : '', row.receptiveField ? perAxis(row.receptiveField.padding) : '',
     ]),
   );

@@ -72,11 +72,11 @@ function valueText(v: unknown): string {
 const configText = (c: ConfigChange): string => `${c.key}: ${valueText(c.a)} -> ${valueText(c.b)}`;
 
 /** Everything that differs in one layer, as short clauses. */
-export function changeClauses(c: LayerChange, style: Style): string[] {
+export function changeClauses(c: LayerChange, style: Style, whole: { a?: boolean; b?: boolean } = {}): string[] {
   const out: string[] = [];
   if (c.className) out.push(`class: ${c.className.a} -> ${c.className.b}`);
   out.push(...c.config.map(configText));
-  if (c.outputShape) out.push(`output: ${shapeText(c.outputShape.a)} -> ${shapeText(c.outputShape.b)}`);
+  if (c.outputShape) out.push(`output: ${shapeText(c.outputShape.a, whole.a)} -> ${shapeText(c.outputShape.b, whole.b)}`);
   if (c.inbound) out.push(`inputs: ${c.inbound.a.join(', ') || '(none)'} -> ${c.inbound.b.join(', ') || '(none)'}`);
   if (c.params) out.push(`params: ${amount(c.params.a, 'count', style)} -> ${amount(c.params.b, 'count', style)} (${deltaText(c.params, 'count', style)})`);
   if (c.macs) out.push(`MACs: ${amount(c.macs.a, 'count', style)} -> ${amount(c.macs.b, 'count', style)} (${deltaText(c.macs, 'count', style)})`);
@@ -106,7 +106,10 @@ function totalRows(d: ModelDiff, style: Style): Row[] {
   return rows;
 }
 
-const briefCells = (l: LayerBrief, style: Style): string[] => [l.name, l.className, shapeText(l.outputShape), amount(l.params, 'count', style), amount(l.macs, 'count', style)];
+const briefCells = (l: LayerBrief, style: Style, whole?: boolean): string[] => [l.name, l.className, shapeText(l.outputShape, whole), amount(l.params, 'count', style), amount(l.macs, 'count', style)];
+
+/** Added layers are b's, removed ones a's: each shape is read as its own model writes shapes. */
+const sidesOf = (d: ModelDiff) => ({ a: d.a.wholeShapes === true, b: d.b.wholeShapes === true });
 
 // ---------------------------------------------------------------------------------------------
 // Terminal
@@ -128,15 +131,16 @@ export function renderDiffTable(d: ModelDiff, opts: { color: boolean }): string 
   for (const r of totalRows(d, 'compact')) totals.push([r.label, r.a, r.b, r.delta, r.pct]);
   out.push(totals.toString());
 
-  for (const [title, list] of [['Added', d.layers.added], ['Removed', d.layers.removed]] as const) {
+  const whole = sidesOf(d);
+  for (const [title, list, side] of [['Added', d.layers.added, whole.b], ['Removed', d.layers.removed, whole.a]] as const) {
     if (list.length === 0) continue;
     const t = table(['Layer', 'Type', 'Output', 'Params', 'MACs'], [3, 4]);
-    for (const l of list) t.push(briefCells(l, 'compact'));
+    for (const l of list) t.push(briefCells(l, 'compact', side));
     out.push('', ch.bold(`${title} (${list.length})`), t.toString());
   }
   if (d.layers.changed.length) {
     const t = table(['Layer', 'What changed'], []);
-    for (const c of d.layers.changed) t.push([c.name, changeClauses(c, 'compact').join('\n')]);
+    for (const c of d.layers.changed) t.push([c.name, changeClauses(c, 'compact', whole).join('\n')]);
     out.push('', ch.bold(`Changed (${d.layers.changed.length})`), t.toString());
   }
   return `${out.join('\n')}\n`;
@@ -167,13 +171,14 @@ export function renderDiffMarkdown(d: ModelDiff): string {
   for (const r of totalRows(d, 'exact')) out.push(`| ${r.label} | ${r.a} | ${r.b} | ${r.delta} | ${r.pct} |`);
   out.push('');
 
-  for (const [title, list] of [['Layers added', d.layers.added], ['Layers removed', d.layers.removed]] as const) {
+  const whole = sidesOf(d);
+  for (const [title, list, side] of [['Layers added', d.layers.added, whole.b], ['Layers removed', d.layers.removed, whole.a]] as const) {
     if (list.length === 0) continue;
-    const rows = list.map((l) => `| ${briefCells(l, 'exact').map(escape).join(' | ')} |`);
+    const rows = list.map((l) => `| ${briefCells(l, 'exact', side).map(escape).join(' | ')} |`);
     out.push(...section(`${title} (${list.length})`, ['| Layer | Type | Output | Params | MACs |', '|---|---|---|---:|---:|', ...rows], list.length));
   }
   if (d.layers.changed.length) {
-    const rows = d.layers.changed.map((c) => `| ${escape(c.name)} | ${changeClauses(c, 'exact').map(escape).join('<br>')} |`);
+    const rows = d.layers.changed.map((c) => `| ${escape(c.name)} | ${changeClauses(c, 'exact', whole).map(escape).join('<br>')} |`);
     out.push(...section(`Layers changed (${d.layers.changed.length})`, ['| Layer | What changed |', '|---|---|', ...rows], rows.length));
   }
   return out.join('\n');

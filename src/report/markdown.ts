@@ -11,7 +11,7 @@ export function renderMarkdown(r: ModelReport, opts: { depth?: number } = {}): s
   const rule = '|---|---|---:|---:|---:|---:|---:|---:|';
   const rows = foldRows(r, opts.depth).map(
     (row) =>
-      `| ${escape(row.name)} | ${escape(row.kind)} | ${shapeText(row.outputShape)} | ${fieldText(row.receptiveField)} | ${grouped(row.params)} | ` +
+      `| ${escape(row.name)} | ${escape(row.kind)} | ${shapeText(row.outputShape, r.model.wholeShapes)} | ${fieldText(row.receptiveField)} | ${grouped(row.params)} | ` +
       `${grouped(row.macs)} | ${grouped(row.flops)} | ${grouped(row.activationBytes)} |`,
   );
   const totals = totalsLines(r).map(([k, v]) => `| ${escape(k.trim())} | ${escape(v)} |`);

@@ -14,11 +14,14 @@ export function totalsLines(r: ModelReport): [string, string][] {
     .map(([dtype, b]) => `${mib(b)} ${dtype}`)
     .join(', ');
   const lines: [string, string][] = [
-    ['Model', `${r.model.name} (input ${r.model.inputShapes.map(shapeText).join(', ')})`],
+    ['Model', `${r.model.name} (input ${r.model.inputShapes.map((s) => shapeText(s, r.model.wholeShapes)).join(', ')})`],
+    ...formatLine(r),
     ['Params', `${grouped(t.params.total)} (${si(t.params.total)})`],
     ['  trainable', grouped(t.params.trainable)],
     ['  non-trainable', grouped(t.params.nonTrainable)],
+    ...byDtype(t),
     ['Weights', weights || '0'],
+    ...constantsLine(t),
     ['MACs', `${grouped(t.macs)} (${si(t.macs)})`],
     ['FLOPs', `${grouped(t.flops)} (${si(t.flops)}; 2 x MACs + element-wise)`],
     ['Activations', `${mib(t.activations.sumBytes)} in all, peak ${mib(t.activations.peakBytes)} at ${t.activations.peakAt}`],
@@ -35,5 +38,30 @@ export function totalsLines(r: ModelReport): [string, string][] {
     const missing = r.unsupported.map((u) => `${u.className} x${u.layers.length}`).join(', ');
     lines.push(['Incomplete', `no cost for ${missing}: totals are lower bounds`]);
   }
+  for (const note of r.notes ?? []) lines.push(['Note', note]);
   return lines;
+}
+
+/** "onnx: producer pytorch 1.13.0, opsets ai.onnx 13, IR 7" for model files that describe themselves. */
+function formatLine(r: ModelReport): [string, string][] {
+  const f = r.model.format;
+  if (!f) return [];
+  const details = Object.entries(f.details).map(([k, v]) => `${k} ${v}`);
+  return [['Format', details.length ? `${f.name}: ${details.join(', ')}` : f.name]];
+}
+
+/** Parameters by stored dtype, when they are not all float32 (a quantized model). */
+function byDtype(t: ModelReport['totals']): [string, string][] {
+  const entries = Object.entries(t.paramsByDtype ?? {});
+  if (entries.length === 0 || (entries.length === 1 && entries[0][0] === 'float32')) return [];
+  return [['  by dtype', entries.map(([d, n]) => `${d} ${grouped(n)}`).join(', ')]];
+}
+
+/** Stored tensors that are not parameters (shapes, axes, scales, zero points), counted apart. */
+function constantsLine(t: ModelReport['totals']): [string, string][] {
+  const c = t.constants;
+  if (!c || c.config.tensors + c.quantization.tensors === 0) return [];
+  const part = (label: string, x: { tensors: number; elements: number }) => `${grouped(x.tensors)} ${label} (${grouped(x.elements)} elements)`;
+  const parts = [c.config.tensors ? part('config', c.config) : '', c.quantization.tensors ? part('quantization', c.quantization) : ''].filter(Boolean);
+  return [['Constants', `${parts.join(', ')}: not parameters`]];
 }

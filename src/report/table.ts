@@ -21,12 +21,12 @@ export function bar(share: number, width = BAR_WIDTH): string {
   return '█'.repeat(full) + (rest ? ' ▏▎▍▌▋▊▉'[rest] : '');
 }
 
-function rowCells(row: Row, totalMacs: number, c: InstanceType<typeof Chalk>): string[] {
+function rowCells(row: Row, totalMacs: number, whole: boolean, c: InstanceType<typeof Chalk>): string[] {
   const share = totalMacs > 0 ? row.macs / totalMacs : 0;
   return [
     '  '.repeat(row.level) + row.name,
     row.kind.includes('unsupported') ? c.yellow(row.kind) : c.dim(row.kind),
-    shapeText(row.outputShape),
+    shapeText(row.outputShape, whole),
     fieldText(row.receptiveField),
     row.params ? grouped(row.params) : c.dim('0'),
     row.macs ? si(row.macs) : c.dim('0'),
@@ -43,7 +43,7 @@ export function renderTable(r: ModelReport, opts: TableOptions): string {
     colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
     style: { head: [], border: [], compact: true },
   });
-  for (const row of foldRows(r, opts.depth)) table.push(rowCells(row, r.totals.macs, c));
+  for (const row of foldRows(r, opts.depth)) table.push(rowCells(row, r.totals.macs, r.model.wholeShapes === true, c));
   const totals = totalsLines(r).map(([k, v]) => {
     const label = c.bold(k.padEnd(16));
     return k === 'Incomplete' || k === 'Misaligned' ? c.yellow(`${label}${v}`) : `${label}${v}`;

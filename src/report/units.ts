@@ -20,10 +20,17 @@ export const grouped = (n: number): string => n.toLocaleString('en-US');
 /** Bytes in MiB with two decimals: weights and activations. */
 export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 
-/** [null, 7, 7, 2048] -> "7x7x2048" (batch axis dropped); several outputs joined by ", ". */
-export function shapeText(shape: (number | null)[] | (number | null)[][]): string {
-  const one = (s: (number | null)[]) => s.slice(1).map((d) => (d == null ? '?' : d)).join('x') || 'scalar';
-  return Array.isArray(shape[0]) ? (shape as (number | null)[][]).map(one).join(', ') : one(shape as (number | null)[]);
+type OneShape = (number | null)[] | null;
+
+/**
+ * [null, 7, 7, 2048] -> "7x7x2048" (batch axis dropped); whole shapes (op-level graphs)
+ * keep every dimension: [1, 2048, 7, 7] -> "1x2048x7x7"; several outputs joined by ", ";
+ * "?" for an unknown dimension, or a shape whose rank is unknown.
+ */
+export function shapeText(shape: OneShape | OneShape[], whole = false): string {
+  const one = (s: OneShape) => (s === null ? '?' : (whole ? s : s.slice(1)).map((d) => (d == null ? '?' : d)).join('x') || 'scalar');
+  if (shape === null) return '?';
+  return shape.some((x) => Array.isArray(x)) ? (shape as OneShape[]).map(one).join(', ') : one(shape as (number | null)[]);
 }
 
 /** One number per axis, or "AxB" when the axes differ: [7, 7] -> "7", [1, 7] -> "1x7". */

@@ -18,7 +18,7 @@ import { findModel } from '../../src/zoo/registry.js';
 function reportsOf(graph: LayerGraph): LayerReport[] {
   return graph.nodes.map((n) => {
     const total = n.weights.reduce((s, w) => s + product(w.shape), 0);
-    const macs = COST_HANDLERS[n.className]?.(n).macs ?? 0;
+    const macs = COST_HANDLERS.get(n.className)?.(n).macs ?? 0;
     return {
       name: n.name, className: n.className, outputShape: n.outputShapes[0], macs, flops: 2 * macs,
       params: { total, trainable: total, nonTrainable: 0 }, activationBytes: 0,

@@ -67,7 +67,7 @@ function facts(r: ModelReport): string {
     ['FLOPs', `${si(t.flops)}${r.complete ? '' : ' (lower bound)'}`],
     ['depth', `${grouped(t.depth)} layers with weights, ${grouped(t.layers)} in all`],
     ['receptive field', `${esc(receptiveFieldText(t.receptiveField) ?? 'n/a')} px (size/stride/padding)`],
-    ['input', esc(r.model.inputShapes.map((s) => shapeText(s)).join(', ') || 'n/a')],
+    ['input', esc(r.model.inputShapes.map((s) => shapeText(s, r.model.wholeShapes)).join(', ') || 'n/a')],
   ];
   return `<dl class="facts">${items.map(([k, v]) => `<div><dt>${k}</dt><dd>${v}</dd></div>`).join('')}</dl>`;
 }
@@ -79,7 +79,7 @@ function heaviestTable(r: ModelReport): string {
   const body = rows
     .map(({ layer: l, index }) => {
       const share = total > 0 ? `${((100 * l.macs) / total).toFixed(1)}%` : 'n/a';
-      return `<tr><td class="num">${index}</td><td class="name">${esc(l.name)}</td><td>${esc(l.className)}</td><td>${esc(stageOf(l))}</td><td>${esc(shapeText(l.outputShape))}</td><td class="num">${grouped(l.params.total)}</td><td class="num">${si(l.macs)}</td><td class="num">${share}</td><td class="num">${esc(fieldText(l.receptiveField))}</td></tr>`;
+      return `<tr><td class="num">${index}</td><td class="name">${esc(l.name)}</td><td>${esc(l.className)}</td><td>${esc(stageOf(l))}</td><td>${esc(shapeText(l.outputShape, r.model.wholeShapes))}</td><td class="num">${grouped(l.params.total)}</td><td class="num">${si(l.macs)}</td><td class="num">${share}</td><td class="num">${esc(fieldText(l.receptiveField))}</td></tr>`;
     })
     .join('\n');
   return `<table class="layers"><caption>Heaviest layers by MACs</caption><thead><tr><th scope="col">#</th><th scope="col">layer</th><th scope="col">class</th><th scope="col">stage</th><th scope="col">output</th><th scope="col">params</th><th scope="col">MACs</th><th scope="col">share</th><th scope="col">RF</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
