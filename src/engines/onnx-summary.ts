@@ -1,4 +1,4 @@
-import { decodeModel } from './onnx/proto.js';
+import { decodeModel } from '../load/onnx/proto.js';
 
 /** What an ONNX file holds: enough to tell a person what `export` wrote. */
 export interface OnnxSummary {

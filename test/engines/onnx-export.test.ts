@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/api.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { exportOnnx } from '../../src/engines/onnx/export.js';
-import { decodeModel } from '../../src/engines/onnx/proto.js';
+import { decodeModel } from '../../src/load/onnx/proto.js';
 import { seedWeights } from '../../src/engines/seed-weights.js';
 
 beforeAll(() => ensureAnalysisBackend());

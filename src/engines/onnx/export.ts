@@ -3,7 +3,7 @@ import { walkCalls } from '../../graph/layer-order.js';
 import { OPAQUE_CLASS_NAME } from '../../load/opaque-layer.js';
 import { attr, OnnxGraph, type Shape, type Value } from './graph.js';
 import { exportError, isContainer, type Layer } from './layer-call.js';
-import { DataType, encodeModel, type ValueInfoMsg } from './proto.js';
+import { DataType, encodeModel, type ValueInfoMsg } from '../../load/onnx/proto.js';
 import { ONNX_MAPPERS } from './registry.js';
 
 export interface ExportOnnxOptions {
