@@ -1,4 +1,4 @@
-import { AttrType, DataType, type AttributeMsg, type NodeMsg, type TensorMsg } from './proto.js';
+import { AttrType, DataType, type AttributeMsg, type NodeMsg, type TensorMsg } from '../../load/onnx/proto.js';
 
 /** A tensor shape as tfjs states it: batch first, `null` where unknown. */
 export type Shape = (number | null)[];
@@ -30,6 +30,12 @@ export const attr = {
   ints: (name: string, ints: number[]): AttributeMsg => ({ name, type: AttrType.INTS, ints }),
   float: (name: string, f: number): AttributeMsg => ({ name, type: AttrType.FLOAT, f }),
   string: (name: string, s: string): AttributeMsg => ({ name, type: AttrType.STRING, s: new TextEncoder().encode(s) }),
+  /** A float32 scalar held in a one-element tensor (ConstantOfShape's fill value). */
+  floatTensor: (name: string, v: number): AttributeMsg => ({
+    name,
+    type: AttrType.TENSOR,
+    t: { name: '', dims: [1], dataType: DataType.FLOAT, rawData: rawBytes(Float32Array.of(v)) },
+  }),
 };
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -81,6 +87,15 @@ export class OnnxGraph {
   /** A float32 scalar (shape []), e.g. Clip's bounds. */
   scalar(base: string, v: number): string {
     return this.floats(base, Float32Array.of(v), []);
+  }
+
+  /**
+   * A float32 vector of `n` copies of `v`, made at run time by ConstantOfShape: a constant
+   * the model does not learn (BatchNormalization without scale or center) is stored as its
+   * shape, not as n weights.
+   */
+  filled(base: string, n: number, v: number): string {
+    return this.node('ConstantOfShape', [this.int64s(`${base}/shape`, [n])], [attr.floatTensor('value', v)], base);
   }
 
   int64s(base: string, values: number[]): string {

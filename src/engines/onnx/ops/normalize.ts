@@ -28,12 +28,18 @@ export const batchNormalization: OnnxMapper = (g, call) => {
   const mean = requireWeight(call.layer, 'moving_mean').data;
   const variance = requireWeight(call.layer, 'moving_variance').data;
   const c = mean.length;
-  const gamma = weight(call.layer, 'gamma')?.data ?? fill(c, 1);
-  const beta = weight(call.layer, 'beta')?.data ?? fill(c, 0);
+  const learned = { gamma: weight(call.layer, 'gamma')?.data, beta: weight(call.layer, 'beta')?.data };
+  const gamma = learned.gamma ?? fill(c, 1);
+  const beta = learned.beta ?? fill(c, 0);
   const epsilon = Number(call.config.epsilon ?? 1e-3);
   const input = g.as(x, layout);
   if (axis === 1) {
-    const inputs = [input, ...[gamma, beta, mean, variance].map((d, i) => g.floats(`${call.base}/${['gamma', 'beta', 'mean', 'variance'][i]}`, d, [c]))];
+    // A layer without scale (or center) has no such weights: ONNX gets ones (zeros) made from the channel count.
+    const stored = (key: 'gamma' | 'beta', fallback: number) => {
+      const data = learned[key];
+      return data ? g.floats(`${call.base}/${key}`, data, [c]) : g.filled(`${call.base}/${key}`, c, fallback);
+    };
+    const inputs = [input, stored('gamma', 1), stored('beta', 0), g.floats(`${call.base}/mean`, mean, [c]), g.floats(`${call.base}/variance`, variance, [c])];
     return [value(g.node('BatchNormalization', inputs, [attr.float('epsilon', epsilon)], call.base), outShape, layout)];
   }
   const scale = new Float32Array(c);
