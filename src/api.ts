@@ -1,15 +1,20 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { analyzeGraph } from './analysis/analyze.js';
 import type { ModelReport } from './analysis/types.js';
-import { ensureAnalysisBackend } from './engines/analysis-backend.js';
 import { DnarchError } from './errors.js';
-import { graphFromSymbolic, graphFromTfjs } from './graph/from-tfjs.js';
-import { loadModelFile, looksLikePath } from './load/model-file.js';
 import type { LayerGraph } from './graph/types.js';
+import type { FileOptions, OpenedModel } from './load/formats.js';
+import { looksLikePath } from './load/paths.js';
 import { resolveOptions, type ModelOptions } from './zoo/options.js';
 import { allNames, findModel, type ZooEntry } from './zoo/registry.js';
 import { closest } from './zoo/suggest.js';
 import type { BuildOptions, BuiltModel } from './zoo/types.js';
+
+/**
+ * The library's entry points. TensorFlow.js is imported only on the paths that build a
+ * tfjs model (the zoo, layers-format files, a LayersModel passed in): an ONNX file is read
+ * and analysed without it.
+ */
 
 /** Finds a zoo model by name or alias, or throws UNKNOWN_MODEL with a suggestion. */
 export function zooEntry(name: string): ZooEntry {
@@ -32,6 +37,7 @@ export interface ZooModel extends BuiltModel {
 export async function buildModel(name: string, options: ModelOptions = {}): Promise<ZooModel> {
   const entry = zooEntry(name);
   const resolved = resolveOptions(entry, options);
+  const { ensureAnalysisBackend } = await import('./engines/analysis-backend.js');
   const [builder] = await Promise.all([entry.load(), ensureAnalysisBackend()]);
   try {
     // Not a spread: `model` is a getter on the built object's prototype.
@@ -47,13 +53,16 @@ export async function buildModel(name: string, options: ModelOptions = {}): Prom
 }
 
 /** The LayerGraph of a built zoo model, in linear time: no tfjs LayersModel is built. */
-const graphOf = (built: BuiltModel): LayerGraph => graphFromSymbolic(built.inputs, built.outputs, built.name, built.blocks);
+async function graphOf(built: BuiltModel): Promise<LayerGraph> {
+  const { graphFromSymbolic } = await import('./graph/from-tfjs.js');
+  return graphFromSymbolic(built.inputs, built.outputs, built.name, built.blocks);
+}
 
 /** The plain LayerGraph of a zoo model. */
 export async function zooGraph(name: string, options: ModelOptions = {}): Promise<LayerGraph> {
   const built = await buildModel(name, options);
   try {
-    return graphOf(built);
+    return await graphOf(built);
   } finally {
     built.dispose();
   }
@@ -66,32 +75,48 @@ function rejectZooOptions(file: string, options: ModelOptions): void {
   }
 }
 
+/** The sizes of a model file's open dimensions (ONNX): refused for zoo models, which have --input-size. */
+function rejectFileOptions(name: string, file: FileOptions): void {
+  if (file.inputShapes?.length || file.batch !== undefined) {
+    throw new DnarchError('BAD_OPTION', `--input-shape and --batch set the open dimensions of model files; ${name} is a zoo model (use --input-size)`);
+  }
+}
+
 /** A model's plain LayerGraph and its report: for callers that need the layers' configs too (diff). */
 export interface AnalyzedModel {
   graph: LayerGraph;
   report: ModelReport;
 }
 
+/** Analyses a model file opened by its format's reader. */
+export function analyzeOpened(opened: OpenedModel, source: string): AnalyzedModel {
+  const report = analyzeGraph(opened.graph, {
+    source,
+    format: opened.format,
+    engine: opened.engine,
+    notes: opened.notes,
+    paramsByDtype: opened.paramsByDtype,
+    constants: opened.constants,
+  });
+  return { graph: opened.graph, report };
+}
+
 /** As `analyze`, keeping the LayerGraph the report was computed from. */
-export async function analyzeWithGraph(model: string | LayersModel, options: ModelOptions = {}): Promise<AnalyzedModel> {
+export async function analyzeWithGraph(model: string | LayersModel, options: ModelOptions = {}, file: FileOptions = {}): Promise<AnalyzedModel> {
   if (typeof model !== 'string') {
+    const { graphFromTfjs } = await import('./graph/from-tfjs.js');
     const graph = graphFromTfjs(model);
     return { graph, report: analyzeGraph(graph, { source: 'tfjs' }) };
   }
   if (looksLikePath(model)) {
     rejectZooOptions(model, options);
-    await ensureAnalysisBackend();
-    const loaded = await loadModelFile(model);
-    try {
-      const graph = graphFromTfjs(loaded);
-      return { graph, report: analyzeGraph(graph, { source: model }) };
-    } finally {
-      loaded.dispose();
-    }
+    const { openModelFile } = await import('./load/formats.js');
+    return analyzeOpened(await openModelFile(model, file), model);
   }
+  if (!file.lenient) rejectFileOptions(model, file);
   const built = await buildModel(model, options);
   try {
-    const graph = graphOf(built);
+    const graph = await graphOf(built);
     return { graph, report: analyzeGraph(graph, { source: 'zoo', family: built.entry.family, options: { ...built.options } }) };
   } finally {
     built.dispose();
@@ -99,9 +124,10 @@ export async function analyzeWithGraph(model: string | LayersModel, options: Mod
 }
 
 /**
- * Analyses a zoo model by name, a model file (a path to a tfjs layers-model or Keras
- * JSON), or a tfjs LayersModel you built yourself.
+ * Analyses a zoo model by name, a model file (tfjs layers-model, Keras JSON or .keras,
+ * ONNX), or a tfjs LayersModel you built yourself. `file` gives an ONNX file's open
+ * dimensions (--input-shape, --batch).
  */
-export async function analyze(model: string | LayersModel, options: ModelOptions = {}): Promise<ModelReport> {
-  return (await analyzeWithGraph(model, options)).report;
+export async function analyze(model: string | LayersModel, options: ModelOptions = {}, file: FileOptions = {}): Promise<ModelReport> {
+  return (await analyzeWithGraph(model, options, file)).report;
 }

@@ -47,6 +47,15 @@ function within(parent: string, child: string): boolean {
  * The target must exist: a missing file is reported here, as "no such file".
  */
 export async function resolveInside(dir: string, relative: string): Promise<string> {
+  const real = await resolveInsideIfPresent(dir, relative, { missing: 'throw' });
+  return real as string;
+}
+
+/**
+ * As resolveInside, but a name whose file does not exist is not an error: undefined
+ * (ONNX external data is checked for escapes, yet analysis does not need the file).
+ */
+export async function resolveInsideIfPresent(dir: string, relative: string, opts: { missing: 'throw' | 'undefined' } = { missing: 'undefined' }): Promise<string | undefined> {
   if (typeof relative !== 'string') throw bad(String(relative), 'is not a path (expected a string)');
   if (relative === '') throw bad(relative, 'is an empty path');
   if (relative.includes('\0')) throw bad(relative, 'contains a NUL byte');
@@ -74,6 +83,7 @@ export async function resolveInside(dir: string, relative: string): Promise<stri
   try {
     real = await realpath(lexical);
   } catch (e) {
+    if (opts.missing === 'undefined' && (e as NodeJS.ErrnoException)?.code === 'ENOENT') return undefined;
     throw bad(relative, `${errnoText(e)} in ${dir}`);
   }
   if (!within(realDir, real) || real === realDir) {

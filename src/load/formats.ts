@@ -1,0 +1,218 @@
+import { open } from 'node:fs/promises';
+import type { LayerGraph } from '../graph/types.js';
+import { DnarchError } from '../errors.js';
+import type { OnnxOptions, OpenedOnnx } from './onnx/open.js';
+import { resolveModelPath } from './paths.js';
+import { readCapped, regularFileSize } from './safe-path.js';
+
+/**
+ * The model formats dnarch reads, in detection order, each a `match` on the file's content
+ * (never its extension) and an `open` that gives the same LayerGraph. Formats dnarch
+ * recognises but does not read, and files that are no model at all (a Git LFS pointer, an
+ * HTML page saved under a model's name), get one line saying what they are.
+ *
+ * Frontends are imported when a file needs them: the ONNX path never loads TensorFlow.js.
+ */
+
+/** Larger JSON topologies are refused before they are read: real ones are kilobytes to a few megabytes. */
+export const MAX_MODEL_JSON_BYTES = 64 * 2 ** 20;
+
+export type FileOptions = OnnxOptions;
+
+export interface OpenedModel {
+  file: string;
+  graph: LayerGraph;
+  format: { name: string; details: Record<string, string> };
+  notes: string[];
+  /** How the numbers were obtained, for the report. */
+  engine: { analysis: string; note: string };
+  paramsByDtype?: Record<string, number>;
+  constants?: OpenedOnnx['constants'];
+  /** Set for ONNX files: what bench needs to run the file as it is. */
+  onnx?: OpenedOnnx;
+}
+
+interface Sniff {
+  file: string;
+  head: Uint8Array;
+  size: number;
+  /** The file parsed as JSON, read on first call (only for files that start like JSON). */
+  json(): Promise<unknown>;
+}
+
+interface ModelFormat {
+  name: string;
+  match(s: Sniff): boolean;
+  open(s: Sniff, opts: FileOptions): Promise<OpenedModel>;
+}
+
+const HEAD_BYTES = 512;
+
+const ascii = (head: Uint8Array): string => new TextDecoder('latin1').decode(head);
+const startsWith = (head: Uint8Array, bytes: readonly number[]): boolean => bytes.every((b, i) => head[i] === b);
+
+const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+/** ModelProto's top-level fields: field number -> wire type (0 varint, 2 length-delimited). */
+const MODEL_FIELDS = new Map<number, number>([[1, 0], [2, 2], [3, 2], [4, 2], [5, 0], [6, 2], [7, 2], [8, 2], [14, 2], [20, 2], [25, 2]]);
+
+/**
+ * True when the first bytes parse as ModelProto fields: known field numbers with their wire
+ * types, lengths that fit in the file, an ir_version between 1 and 100. JSON, HDF5, zip,
+ * HTML and text all fail on their first byte.
+ */
+export function looksLikeOnnx(head: Uint8Array, size: number): boolean {
+  let pos = 0;
+  const varint = (): number | undefined => {
+    let v = 0;
+    for (let shift = 0; shift < 63; shift += 7) {
+      if (pos >= head.length) return undefined;
+      const b = head[pos++];
+      v += (b & 0x7f) * 2 ** shift;
+      if ((b & 0x80) === 0) return v;
+    }
+    return undefined;
+  };
+  let fields = 0;
+  while (pos < head.length && fields < 4) {
+    const tag = varint();
+    if (tag === undefined) return fields > 0;
+    const field = Math.floor(tag / 8);
+    const wire = tag % 8;
+    if (MODEL_FIELDS.get(field) !== wire) return false;
+    const value = varint();
+    if (value === undefined) return fields > 0;
+    if (field === 1 && (value < 1 || value > 100)) return false;
+    if (wire === 2) {
+      if (pos + value > size) return false;
+      pos += value;
+    }
+    fields++;
+  }
+  return fields > 0;
+}
+
+const firstChar = (head: Uint8Array): string => ascii(head).replace(/^\uFEFF|^\u00EF\u00BB\u00BF/, '').trimStart()[0] ?? '';
+
+const refuse = (message: (s: Sniff) => string) => async (s: Sniff): Promise<never> => {
+  throw new DnarchError('BAD_INPUT', message(s));
+};
+
+async function openOnnxFormat(s: Sniff, opts: FileOptions): Promise<OpenedModel> {
+  const { openOnnx } = await import('./onnx/open.js');
+  const o = await openOnnx(s.file, opts);
+  return {
+    file: s.file,
+    graph: o.graph,
+    format: { name: 'onnx', details: o.details },
+    notes: o.notes,
+    engine: { analysis: 'dnarch ONNX shape inference', note: 'no weights are read: shapes are inferred from the graph, sizes from the file' },
+    paramsByDtype: o.paramsByDtype,
+    constants: o.constants,
+    onnx: o,
+  };
+}
+
+async function openLayersFormat(s: Sniff, name: string): Promise<OpenedModel> {
+  const { layersGraph } = await import('./layers-file.js');
+  return {
+    file: s.file,
+    graph: await layersGraph(s.file),
+    format: { name, details: {} },
+    notes: [],
+    engine: { analysis: 'tfjs cpu', note: 'shape inference only: no weights are computed or read' },
+  };
+}
+
+/** A JSON file: a tfjs layers-model or a Keras to_json() topology; a graph model is named as such. */
+async function openJson(s: Sniff): Promise<OpenedModel> {
+  const json = await s.json();
+  const obj = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+  const topology = obj?.modelTopology as Record<string, unknown> | undefined;
+  if (topology && typeof topology === 'object' && Array.isArray(topology.node)) {
+    throw new DnarchError(
+      'BAD_INPUT',
+      `${s.file} is a TensorFlow.js graph model (a converted TensorFlow graph, no layers): dnarch reads layers models, Keras JSON, .keras archives and ONNX files`,
+    );
+  }
+  if (obj && ['modelTopology', 'class_name', 'model_config'].some((k) => Object.hasOwn(obj, k))) {
+    return openLayersFormat(s, Object.hasOwn(obj, 'modelTopology') ? 'tfjs-layers' : 'keras-json');
+  }
+  throw new DnarchError(
+    'BAD_INPUT',
+    `${s.file} is not a layers model or Keras model JSON: expected "modelTopology" (a tfjs model.json) or "class_name" and "config" (Keras to_json)`,
+  );
+}
+
+/** The formats in detection order. */
+export const FORMATS: readonly ModelFormat[] = [
+  { name: 'keras', match: (s) => startsWith(s.head, ZIP_MAGIC), open: (s) => openLayersFormat(s, 'keras') },
+  {
+    name: 'hdf5',
+    match: (s) => startsWith(s.head, HDF5_MAGIC),
+    open: refuse(
+      (s) =>
+        `${s.file} is an HDF5 file (a Keras 2 .h5 model or weights): dnarch reads .keras archives, model.json, Keras to_json() files and ONNX; ` +
+        'save with model.save("model.keras") or convert with tensorflowjs_converter',
+    ),
+  },
+  { name: 'onnx', match: (s) => looksLikeOnnx(s.head, s.size), open: openOnnxFormat },
+  {
+    name: 'git-lfs-pointer',
+    match: (s) => ascii(s.head).startsWith('version https://git-lfs.github.com/spec/'),
+    open: refuse((s) => `${s.file} is a Git LFS pointer, not the model itself: fetch the file with \`git lfs pull\``),
+  },
+  {
+    name: 'html',
+    match: (s) => /^\s*(<!doctype\s+html|<html|<head|<body)/i.test(ascii(s.head).replace(/^\uFEFF/, '')),
+    open: refuse((s) => `${s.file} is an HTML page, not a model (a download that returned a web page?)`),
+  },
+  { name: 'json', match: (s) => firstChar(s.head) === '{' || firstChar(s.head) === '[', open: (s) => openJson(s) },
+];
+
+async function sniff(file: string): Promise<Sniff> {
+  const size = await regularFileSize(file);
+  const handle = await open(file, 'r');
+  let head: Uint8Array;
+  try {
+    const buf = new Uint8Array(Math.min(HEAD_BYTES, size));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  let parsed: Promise<unknown> | undefined;
+  const json = () =>
+    (parsed ??= readCapped(file, MAX_MODEL_JSON_BYTES).then((b) => {
+      try {
+        return JSON.parse(b.toString('utf8')) as unknown;
+      } catch (e) {
+        throw new DnarchError('BAD_INPUT', `${file} is not valid JSON: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
+      }
+    }));
+  return { file, head, size, json };
+}
+
+/** The format of a model file (after a directory is resolved to its model), by content. */
+export async function detectFormat(file: string): Promise<{ name: string; sniff: Sniff; format?: ModelFormat }> {
+  const s = await sniff(file);
+  if (s.size === 0) throw new DnarchError('BAD_INPUT', `${file} is empty`);
+  const format = FORMATS.find((f) => f.match(s));
+  return { name: format?.name ?? 'unknown', sniff: s, format };
+}
+
+/** Opens a model file (or a directory holding one) with the frontend its content calls for. */
+export async function openModelFile(arg: string, opts: FileOptions = {}): Promise<OpenedModel> {
+  const resolved = await resolveModelPath(arg);
+  const { sniff: s, format } = await detectFormat(resolved.file);
+  if (!format) {
+    throw new DnarchError('BAD_INPUT', `${resolved.file} is not a model file dnarch reads: not ONNX, JSON (tfjs model.json, Keras to_json), a .keras archive or HDF5`);
+  }
+  if (format.name !== 'onnx' && !opts.lenient && (opts.inputShapes?.length || opts.batch !== undefined)) {
+    throw new DnarchError('BAD_OPTION', `--input-shape and --batch set the open dimensions of ONNX files; ${resolved.file} is ${format.name === 'json' ? 'a JSON model' : `a ${format.name} file`}`);
+  }
+  const opened = await format.open(s, opts);
+  if (resolved.note) opened.notes.unshift(resolved.note);
+  return opened;
+}

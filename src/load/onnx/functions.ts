@@ -1,0 +1,67 @@
+import { DnarchError } from '../../errors.js';
+import type { OnnxAttribute, OnnxFunction, OnnxGraph, OnnxModel, OnnxNode } from './ir.js';
+
+/**
+ * Calls of model-local functions (FunctionProto, as PyTorch's dynamo exporter writes one
+ * per module) are replaced by the functions' bodies before analysis. Inner values and
+ * nodes are named `<call>/<inner>`, so the call's name becomes a block of the nodes it
+ * holds; attribute references take the call's attribute or the function's default.
+ */
+
+/** Far beyond real models; a function that calls itself twice per level would otherwise grow without end. */
+export const MAX_INLINED_NODES = 1_000_000;
+const MAX_DEPTH = 64;
+
+const keyOf = (domain: string, name: string): string => `${domain}\u0000${name}`;
+
+function callAttributes(body: OnnxNode, call: OnnxNode, fn: OnnxFunction): Map<string, OnnxAttribute> {
+  const out = new Map<string, OnnxAttribute>();
+  for (const [name, a] of body.attributes) {
+    if (a.refAttrName === undefined) {
+      out.set(name, a);
+      continue;
+    }
+    const given = call.attributes.get(a.refAttrName) ?? fn.attributeDefaults.get(a.refAttrName);
+    if (given) out.set(name, { ...given, name, refAttrName: undefined });
+  }
+  return out;
+}
+
+function expand(call: OnnxNode, fn: OnnxFunction): OnnxNode[] {
+  const prefix = `${call.name || call.output[0] || fn.name}/`;
+  const rename = new Map<string, string>();
+  fn.input.forEach((formal, i) => rename.set(formal, call.input[i] ?? ''));
+  fn.output.forEach((formal, i) => rename.set(formal, call.output[i] ?? ''));
+  const value = (v: string): string => (v === '' ? '' : (rename.get(v) ?? `${prefix}${v}`));
+  return fn.nodes.map((n) => ({
+    ...n,
+    name: `${prefix}${n.name || n.output[0] || n.opType}`,
+    input: n.input.map(value),
+    output: n.output.map(value),
+    attributes: callAttributes(n, call, fn),
+  }));
+}
+
+/** The main graph with every call of a local function inlined (recursively). */
+export function inlineFunctions(model: OnnxModel, file: string): OnnxGraph {
+  if (model.functions.length === 0) return model.graph;
+  const fns = new Map<string, OnnxFunction>();
+  for (const f of model.functions) fns.set(keyOf(f.domain, f.name), f);
+  const out: OnnxNode[] = [];
+  // Depth-first, keeping the order of the nodes: each call is replaced where it stands.
+  const stack: { node: OnnxNode; depth: number }[] = [...model.graph.nodes].reverse().map((node) => ({ node, depth: 0 }));
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: OnnxNode; depth: number };
+    const fn = fns.get(keyOf(node.domain, node.opType));
+    if (!fn) {
+      out.push(node);
+      if (out.length > MAX_INLINED_NODES) throw new DnarchError('BAD_INPUT', `${file}: its functions expand to more than ${MAX_INLINED_NODES.toLocaleString('en-US')} nodes`);
+      continue;
+    }
+    if (depth >= MAX_DEPTH) throw new DnarchError('BAD_INPUT', `${file}: function ${JSON.stringify(fn.name)} calls functions ${MAX_DEPTH} levels deep (recursion without end?)`);
+    const body = expand(node, fn);
+    for (let i = body.length - 1; i >= 0; i--) stack.push({ node: body[i], depth: depth + 1 });
+    if (stack.length > MAX_INLINED_NODES) throw new DnarchError('BAD_INPUT', `${file}: its functions expand to more than ${MAX_INLINED_NODES.toLocaleString('en-US')} nodes`);
+  }
+  return { ...model.graph, nodes: out };
+}
