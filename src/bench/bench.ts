@@ -2,12 +2,13 @@ import { analyze } from '../api.js';
 import { type ModelReport, SCHEMA_VERSION } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { EngineStatus } from '../engines/discovery.js';
-import { ENGINE_NAMES, inputSpecs, type Engine, type EngineName, type EngineSession } from '../engines/engine.js';
-import { loadRunnableModel, type RunnableModel } from '../engines/runnable-model.js';
-import { looksLikePath } from '../load/model-file.js';
+import { ENGINE_NAMES, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineName, type EngineSession } from '../engines/engine.js';
+import type { RunnableModel } from '../engines/runnable-model.js';
+import type { InputShapeArg } from '../load/onnx/inputs.js';
+import { looksLikePath } from '../load/paths.js';
 import type { ModelOptions } from '../zoo/options.js';
-import { createEngine, isTfjsEngine, probeEngines } from './engines.js';
-import { profileLayers } from './profile.js';
+import { createEngine, isTfjsEngine } from './engines.js';
+import { loadOnnxForBench } from './onnx-file.js';
 import { explainFailure } from './resource-limits.js';
 import { summarize } from './stats.js';
 import { defaultClock, timeRuns, type Clock } from './timing-loop.js';
@@ -31,6 +32,8 @@ export interface BenchOptions {
   threads?: number;
   seed?: number;
   model?: ModelOptions;
+  /** ONNX files: sizes of inputs the file leaves open (--input-shape); the batch comes from `batches`. */
+  inputShapes?: InputShapeArg[];
   /** Per-layer profile on a tfjs engine: how many of the slowest layers to keep. */
   profile?: number;
 }
@@ -144,8 +147,45 @@ async function benchEngine(
   return out;
 }
 
-function profileOn(rm: RunnableModel, report: ModelReport, engine: string, batch: number, top: number): BenchProfile {
+async function profileOn(rm: RunnableModel, report: ModelReport, engine: string, batch: number, top: number): Promise<BenchProfile> {
+  const { profileLayers } = await import('./profile.js');
   return profileLayers(rm.model, inputSpecs(rm), report.layers, { engine, batch, top });
+}
+
+interface Loaded {
+  model: EngineModel;
+  report: ModelReport;
+  weights: 'seeded' | 'file';
+  note?: string;
+  dispose(): void;
+}
+
+/**
+ * The model to time and its analysis. An ONNX file runs as it is (onnx-file.ts) and never
+ * loads TensorFlow.js; zoo models and layers files are built in tfjs.
+ */
+async function loadForBench(target: string, opts: BenchOptions): Promise<Loaded> {
+  const onnx = looksLikePath(target) ? await loadOnnxForBench(target, opts) : undefined;
+  if (onnx) return { ...onnx, weights: 'file', dispose: () => undefined };
+  if (opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of ONNX files; ${target} is not one`);
+  const { loadRunnableModel } = await import('../engines/runnable-model.js');
+  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed });
+  try {
+    return { model: rm, report: await analyze(rm.model), weights: rm.weights, note: rm.note, dispose: () => rm.dispose() };
+  } catch (e) {
+    quietly(() => rm.dispose());
+    throw e;
+  }
+}
+
+/** ONNX files run on onnxruntime only: other engines are refused by name, or listed as such with `all`. */
+function onnxEngines(asked: BenchOptions['engines'], name: string): BenchOptions['engines'] {
+  if (asked === undefined || asked === 'auto' || asked === 'all') return asked;
+  const other = asked.filter((e) => e !== 'onnxruntime');
+  if (other.length > 0) {
+    throw new DnarchError('BAD_OPTION', `${name} is an ONNX file: it runs on onnxruntime as it is, not on ${other.join(', ')} (TensorFlow.js engines)`);
+  }
+  return asked;
 }
 
 /**
@@ -154,12 +194,18 @@ function profileOn(rm: RunnableModel, report: ModelReport, engine: string, batch
  */
 export async function benchModel(target: string, opts: BenchOptions = {}, hooks: BenchHooks = {}): Promise<BenchReport> {
   const batches = opts.batches ?? [1];
-  const statuses = await (hooks.probe ?? probeEngines)();
-  const { list, auto } = resolveEngines(opts.engines, statuses);
-  const status = (n: string) => statuses.find((s) => s.name === n);
-  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed });
+  const loaded = await loadForBench(target, opts);
+  const rm = loaded.model;
   try {
-    const report = await analyze(rm.model);
+    const onnx = isOnnxFile(rm);
+    if (onnx && opts.profile) {
+      throw new DnarchError('BAD_OPTION', `--profile times layers on a TensorFlow.js engine; ${rm.name} is an ONNX file, which runs on onnxruntime only`);
+    }
+    const asked = onnx ? onnxEngines(opts.engines, rm.name) : opts.engines;
+    const statuses = await (hooks.probe ?? (onnx ? probeForOnnx : probeAll))();
+    const { list, auto } = resolveEngines(asked, statuses);
+    const status = (n: string) => statuses.find((s) => s.name === n);
+    const report = loaded.report;
     const flopsPerImage = report.totals.flops;
     const results: BenchResult[] = [];
     let profile: BenchProfile | undefined;
@@ -171,6 +217,10 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
     for (const name of list) {
       if (auto && ran.length > 0) break;
       const s = status(name);
+      if (onnx && name !== 'onnxruntime') {
+        for (const batch of batches) results.push({ engine: name, batch, status: 'unavailable', reason: `${rm.name} is an ONNX file: it runs on onnxruntime only` });
+        continue;
+      }
       if (!s?.available) {
         for (const batch of batches) results.push({ engine: name, batch, status: 'unavailable', ...(s?.version ? { version: s.version } : {}), reason: s?.reason ?? 'unknown' });
         continue;
@@ -191,8 +241,8 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
         if (rows.some((r) => r.status === 'ok')) ran.push(name);
         const failed = rows.find((r) => r.status === 'failed');
         if (failed && list.length === 1 && failed.status === 'failed') throw new DnarchError('BAD_OPTION', failed.reason);
-        if (opts.profile && !profile && isTfjsEngine(name) && rows.some((r) => r.status === 'ok')) {
-          profile = profileOn(rm, report, name, batches[0], opts.profile);
+        if (opts.profile && !profile && !isOnnxFile(rm) && isTfjsEngine(name) && rows.some((r) => r.status === 'ok')) {
+          profile = await profileOn(rm, report, name, batches[0], opts.profile);
         }
       } finally {
         await session.dispose();
@@ -202,11 +252,11 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
     if (auto && ran.length === 0) {
       throw new DnarchError('BAD_OPTION', `no engine could run ${rm.name}: ${results.map((r) => (r.status === 'ok' ? '' : r.reason)).join('; ')}`);
     }
-    if (opts.profile && !profile) {
+    if (opts.profile && !profile && !isOnnxFile(rm)) {
       // onnxruntime has no per-layer view here: the profile runs on wasm, and says so.
       const session = await (hooks.engine ?? createEngine)('wasm').load(rm, {});
       try {
-        profile = profileOn(rm, report, 'wasm', batches[0], opts.profile);
+        profile = await profileOn(rm, report, 'wasm', batches[0], opts.profile);
       } finally {
         await session.dispose();
       }
@@ -217,8 +267,8 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
         name: rm.name,
         source: looksLikePath(target) ? target : 'zoo',
         inputShapes: inputSpecs(rm).map((s) => s.shape),
-        weights: rm.weights,
-        ...(rm.note ? { weightsNote: rm.note } : {}),
+        weights: loaded.weights,
+        ...(loaded.note ? { weightsNote: loaded.note } : {}),
         flopsPerImage,
         macsPerImage: report.totals.macs,
         complete: report.complete,
@@ -238,6 +288,18 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
       conventions: BENCH_CONVENTIONS,
     };
   } finally {
-    quietly(() => rm.dispose());
+    quietly(() => loaded.dispose());
   }
+}
+
+/** Every engine, probed (loading each engine's package). */
+async function probeAll(): Promise<EngineStatus[]> {
+  const { discoverEngines } = await import('../engines/discovery.js');
+  return discoverEngines();
+}
+
+/** For an ONNX file only onnxruntime can run: the others are not loaded (no TensorFlow.js on this path). */
+async function probeForOnnx(): Promise<EngineStatus[]> {
+  const { probeOnnxruntime } = await import('../engines/discovery.js');
+  return [await probeOnnxruntime()];
 }

@@ -1,22 +1,16 @@
-import { discoverEngines, type EngineStatus } from '../engines/discovery.js';
 import type { Engine, EngineName } from '../engines/engine.js';
-import { OnnxruntimeEngine } from '../engines/onnxruntime-engine.js';
-import { TfjsEngine } from '../engines/tfjs-engine.js';
 
-/** The Engine behind each name: the three tfjs ones are one class with a backend name. */
-export function createEngine(name: EngineName): Engine {
-  switch (name) {
-    case 'onnxruntime':
-      return new OnnxruntimeEngine();
-    case 'tfjs-node':
-      return new TfjsEngine('tensorflow');
-    case 'wasm':
-      return new TfjsEngine('wasm');
-    case 'cpu':
-      return new TfjsEngine('cpu');
-  }
+/** The Engine class behind a name, imported when first used: a tfjs engine loads TensorFlow.js, onnxruntime does not. */
+async function engineFor(name: EngineName): Promise<Engine> {
+  if (name === 'onnxruntime') return new (await import('../engines/onnxruntime-engine.js')).OnnxruntimeEngine();
+  const { TfjsEngine } = await import('../engines/tfjs-engine.js');
+  // The three tfjs engines are one class with a backend name.
+  return new TfjsEngine(name === 'tfjs-node' ? 'tensorflow' : name);
 }
 
-export const probeEngines = (): Promise<EngineStatus[]> => discoverEngines();
+/** The Engine behind each name. */
+export function createEngine(name: EngineName): Engine {
+  return { name, load: async (model, opts) => (await engineFor(name)).load(model, opts) };
+}
 
 export const isTfjsEngine = (name: string): boolean => name === 'wasm' || name === 'cpu' || name === 'tfjs-node';

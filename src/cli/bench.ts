@@ -2,14 +2,14 @@ import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../bench/bench.js';
 import type { BenchReport } from '../bench/types.js';
 import { ENGINE_NAMES } from '../engines/engine.js';
-import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { addFileOptions, addModelOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { parseBatches, parseEngines, parsePositiveInt, parseSeconds, parseSeed } from './parse.js';
 import { showProgress, useColor } from './terminal.js';
 
 type BenchFormat = 'table' | 'json' | 'markdown';
 
-interface BenchFlags extends ModelFlags {
+interface BenchFlags extends ModelFlags, Omit<FileFlags, 'batch'> {
   engine: string;
   batch: number[];
   warmup?: number;
@@ -40,9 +40,9 @@ export function benchCommand(program: Command): void {
   const cmd = program
     .command('bench')
     .description('time inference of a model on the engines this machine has (latency, throughput, GFLOP/s)')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model file')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file (an ONNX file runs as it is on onnxruntime)')
     .option('--engine <engines>', `auto (fastest available), all, or a list of ${ENGINE_NAMES.join(', ')}`, parseEngines, 'auto')
-    .option('--batch <sizes>', 'batch sizes, e.g. 1,8,32', parseBatches, [1])
+    .option('--batch <sizes>', 'batch sizes, e.g. 1,8,32 (ONNX files: the value of their open first dimension)', parseBatches, [1])
     .option('--warmup <n>', 'warm-up runs before timing (default 3; cpu 1)', parsePositiveInt)
     .option('--runs <n>', 'timed runs (default: 20 runs or 10 s, whichever comes first, at least 3)', parsePositiveInt)
     .option('--seconds <s>', 'time budget for the timed runs of each engine and batch', parseSeconds)
@@ -51,7 +51,7 @@ export function benchCommand(program: Command): void {
     .option('--profile [n]', 'time the N slowest layers on a tfjs engine (default 10)', parsePositiveInt)
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
-  addModelOptions(cmd).action(async (name: string, f: BenchFlags) => {
+  addFileOptions(addModelOptions(cmd), { batch: false }).action(async (name: string, f: BenchFlags) => {
     await checkOutDir(f.out);
     const { benchModel } = await import('../bench/bench.js');
     const opts: BenchOptions = {
@@ -63,6 +63,7 @@ export function benchCommand(program: Command): void {
       threads: f.threads,
       seed: f.seed,
       model: modelOptions(f),
+      inputShapes: f.inputShape,
       profile: f.profile === true ? 10 : f.profile,
     };
     const bar = progressBar(showProgress(f.format));

@@ -7,12 +7,12 @@ import { ENGINE_NAMES, type EngineName } from '../engines/engine.js';
 import { DnarchError, fsReason } from '../errors.js';
 import { CHECK_FORMATS, type CheckFormat } from '../report/check.js';
 import { analyzeForCli } from './analyze-model.js';
-import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { parseEngine, parsePositiveInt } from './parse.js';
 import { showProgress, useColor, withStatus } from './terminal.js';
 
-type CheckFlags = ModelFlags & {
+type CheckFlags = ModelFlags & FileFlags & {
   format: CheckFormat;
   out?: string;
   budget?: string;
@@ -65,7 +65,7 @@ async function measureLatency(name: string, f: CheckFlags, run: LatencySettings)
   const { benchModel } = await import('../bench/bench.js');
   const report = await withStatus(showProgress(f.format), `timing ${name}`, () =>
     // Without --engine: 'auto', the fastest engine this machine has that can run the model.
-    benchModel(name, { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: modelOptions(f) }),
+    benchModel(name, { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: modelOptions(f), inputShapes: f.inputShape }),
   );
   const timed = report.results.find((r) => r.status === 'ok');
   if (!timed || timed.status !== 'ok') {
@@ -85,7 +85,7 @@ export function checkCommand(program: Command): void {
   const cmd = program
     .command('check')
     .description('check a model against budgets (params, MACs, FLOPs, weights, activations, latency); exit 1 when one fails')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model.json');
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file (ONNX, model.json, Keras JSON, .keras)');
   for (const d of BUDGET_DEFS) cmd.option(`${d.option} ${HELP[d.metric][0]}`, HELP[d.metric][1], quantityArg(d.kind));
   cmd
     .option('--budget <file>', 'a JSON budget file (see README); flags given on the command line override its values')
@@ -94,7 +94,7 @@ export function checkCommand(program: Command): void {
     .option('--runs <n>', 'timed runs for --max-latency-ms (default 10)', parsePositiveInt)
     .addOption(new Option('--format <fmt>', 'output format').choices(CHECK_FORMATS).default('table'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
-  addModelOptions(cmd).action(async (name: string, f: CheckFlags) => {
+  addFileOptions(addModelOptions(cmd), { batch: false }).action(async (name: string, f: CheckFlags) => {
     await checkOutDir(f.out);
     const file = f.budget ? await readBudgetFile(f.budget) : { budgets: {}, latency: {} };
     const { mergeBudgets, checkModel, checkFailure } = await import('../analysis/budget.js');
@@ -106,7 +106,7 @@ export function checkCommand(program: Command): void {
       throw new DnarchError('BAD_OPTION', '--engine, --batch and --runs set how --max-latency-ms is timed: give a latency budget too');
     }
     const run: LatencySettings = { engine: f.engine ?? file.latency.engine, batch: f.batch ?? file.latency.batch ?? 1, runs: f.runs ?? file.latency.runs ?? 10 };
-    const report = await analyzeForCli(name, f.format, modelOptions(f));
+    const report = await analyzeForCli(name, f.format, modelOptions(f), name, fileOptions(f, false));
     const latency = budgets.latencyMs === undefined ? undefined : await measureLatency(name, f, run);
     const check = checkModel(report, budgets, latency);
     const { renderCheck } = await import('../report/check.js');

@@ -30,6 +30,8 @@ function program(): Command {
     .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version)
     .option('--debug', 'show stack traces on errors')
     .showHelpAfterError('(run with --help for usage)')
+    // One line for the error: commander's "(Did you mean ...?)" would be a second.
+    .showSuggestionAfterError(false)
     // One prefix for every error line, commander's own included.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'dnarch: ')) })
     .exitOverride();
@@ -44,7 +46,7 @@ function program(): Command {
   enginesCommand(p);
   exportCommand(p);
   schemaCommand(p);
-  for (const c of p.commands) c.exitOverride();
+  for (const c of p.commands) c.exitOverride().showSuggestionAfterError(false);
   return p;
 }
 

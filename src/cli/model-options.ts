@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
+import type { FileOptions } from '../load/formats.js';
 import type { ModelOptions } from '../zoo/options.js';
-import { parseAlpha, parseInputSize, parsePositiveInt } from './parse.js';
+import { collectInputShape, parseAlpha, parseInputSize, parsePositiveInt } from './parse.js';
 
 /** The options that shape a zoo architecture, shared by every command that builds one. */
 export function addModelOptions(cmd: Command): Command {
@@ -22,4 +23,20 @@ export interface ModelFlags {
 
 export function modelOptions(f: ModelFlags): ModelOptions {
   return { inputSize: f.inputSize, classes: f.classes, includeTop: f.top ? undefined : false, pooling: f.pooling, alpha: f.alpha };
+}
+
+/** The open dimensions of an ONNX file: --input-shape (repeatable), and --batch unless the command has its own. */
+export function addFileOptions(cmd: Command, opts: { batch: boolean } = { batch: true }): Command {
+  cmd.option('--input-shape <shape>', 'ONNX files: the size of an input, NAME=1x3x224x224 (repeatable; no NAME for a model with one input)', collectInputShape);
+  if (opts.batch) cmd.option('--batch <n>', 'ONNX files: the value of a symbolic batch dimension (default 1)', parsePositiveInt);
+  return cmd;
+}
+
+export interface FileFlags {
+  inputShape?: { name?: string; dims: number[] }[];
+  batch?: number;
+}
+
+export function fileOptions(f: FileFlags, withBatch = true): FileOptions {
+  return { inputShapes: f.inputShape, batch: withBatch ? f.batch : undefined };
 }

@@ -57,3 +57,23 @@ export function parseSeed(value: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of 0 or more');
   return Number(value);
 }
+
+/** Largest dimension accepted on the command line: far beyond any real tensor, still exact arithmetic. */
+const MAX_DIM = 2 ** 31;
+
+/** "name=1x3x224x224" or "1x3x224x224" (the model's only input); the name is everything before the last "=". */
+export function parseInputShape(value: string): { name?: string; dims: number[] } {
+  const eq = value.lastIndexOf('=');
+  const name = eq >= 0 ? value.slice(0, eq) : undefined;
+  const text = (eq >= 0 ? value.slice(eq + 1) : value).trim();
+  if (name === '') throw new InvalidArgumentError('expected NAME=DIMS, e.g. images=1x3x640x640 (the name before "=" is empty)');
+  const parts = text.split(/[xX,]/).map((p) => p.trim());
+  if (text === '' || parts.some((p) => !/^\d+$/.test(p))) throw new InvalidArgumentError('expected dimensions such as 1x3x224x224, optionally after NAME=');
+  const dims = parts.map(Number);
+  if (dims.some((d) => d < 1 || d > MAX_DIM)) throw new InvalidArgumentError(`dimensions must be from 1 to ${MAX_DIM}`);
+  if (dims.length > 64) throw new InvalidArgumentError('at most 64 dimensions');
+  return name === undefined ? { dims } : { name, dims };
+}
+
+/** Commander's collector for a repeatable --input-shape. */
+export const collectInputShape = (value: string, previous: { name?: string; dims: number[] }[] = []) => [...previous, parseInputShape(value)];

@@ -3,14 +3,14 @@ import type { ModelReport } from '../analysis/types.js';
 import { renderJson } from '../report/json.js';
 import type { SavingsOutput } from '../schema/savings.js';
 import { renderSavingsCsv, renderSavingsMarkdown, renderSavingsTable } from '../report/savings.js';
-import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { analyzeForCli } from './analyze-model.js';
 import { useColor } from './terminal.js';
 
 type SavingsFormat = 'table' | 'json' | 'markdown' | 'csv';
 
-interface SavingsFlags extends ModelFlags {
+interface SavingsFlags extends ModelFlags, FileFlags {
   format: SavingsFormat;
   out?: string;
 }
@@ -34,12 +34,12 @@ export function savingsCommand(program: Command): void {
   const cmd = program
     .command('savings')
     .description('bottleneck sites (1x1 reductions, bottlenecks, depthwise-separable and factorized convolutions) and what they save')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model.json')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file: ONNX, tfjs model.json, Keras JSON or .keras')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown', 'csv']).default('table'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
-  addModelOptions(cmd).action(async (name: string, f: SavingsFlags) => {
+  addFileOptions(addModelOptions(cmd)).action(async (name: string, f: SavingsFlags) => {
     await checkOutDir(f.out);
-    const report = await analyzeForCli(name, f.format, modelOptions(f));
+    const report = await analyzeForCli(name, f.format, modelOptions(f), name, fileOptions(f));
     await emit(render(report, f.format, useColor() && !f.out), f.out);
   });
 }

@@ -2,13 +2,13 @@ import { Option, type Command } from 'commander';
 import type { ModelReport } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import { FORMATS, renderReport, type Format } from '../report/render.js';
-import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { parsePositiveInt } from './parse.js';
 import { analyzeForCli } from './analyze-model.js';
 import { useColor } from './terminal.js';
 
-interface SummarizeFlags extends ModelFlags {
+interface SummarizeFlags extends ModelFlags, FileFlags {
   format: Format;
   depth?: number;
   out?: string;
@@ -20,14 +20,14 @@ export function summarizeCommand(program: Command): void {
     .command('summarize')
     .alias('summary')
     .description('per-layer parameters, MACs, FLOPs and memory of a model, with totals')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model.json')
+    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file: ONNX, tfjs model.json, Keras JSON or .keras')
     .addOption(new Option('--format <fmt>', 'output format').choices(FORMATS).default('table'))
     .option('--depth <n>', 'fold layers into blocks N levels deep (1 = stages, 2 = blocks)', parsePositiveInt)
     .option('--out <file>', 'write to a file (atomically) instead of stdout')
     .option('--strict', 'exit 1 when a layer class has no cost handler');
-  addModelOptions(cmd).action(async (name: string, f: SummarizeFlags) => {
+  addFileOptions(addModelOptions(cmd)).action(async (name: string, f: SummarizeFlags) => {
     await checkOutDir(f.out);
-    const report = await analyzeForCli(name, f.format, modelOptions(f));
+    const report = await analyzeForCli(name, f.format, modelOptions(f), name, fileOptions(f));
     await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
     if (f.strict) strictCheck(report);
   });

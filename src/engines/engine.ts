@@ -7,11 +7,35 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export const isEngineName = (s: string): s is EngineName => (ENGINE_NAMES as readonly string[]).includes(s);
 
-/** One input of a model: its shape without the batch axis (NHWC, as tfjs has it). */
+/**
+ * One input of a model: its shape without the batch axis (NHWC, as tfjs has it). An ONNX
+ * input whose first dimension is fixed in the file has no batch axis: `shape` is then the
+ * whole shape, used as it is at batch 1.
+ */
 export interface InputSpec {
   name: string;
   shape: number[];
+  /** False for an input whose shape is whole (no batch axis to add). Default true. */
+  batchAxis?: boolean;
+  /** ONNX element type of the input (default FLOAT). */
+  elemType?: number;
 }
+
+/** An ONNX file run as it is, on onnxruntime: the inputs are the file's, sized for bench. */
+export interface OnnxFileModel {
+  kind: 'onnx-file';
+  name: string;
+  file: string;
+  inputs: InputSpec[];
+}
+
+/** What an engine is asked to load: a tfjs model (zoo or layers file) or an ONNX file. */
+export type EngineModel = RunnableModel | OnnxFileModel;
+
+export const isOnnxFile = (m: EngineModel): m is OnnxFileModel => (m as Partial<OnnxFileModel>).kind === 'onnx-file';
+
+/** The shape of one batch of an input. */
+export const batchShape = (s: InputSpec, batch: number): number[] => (s.batchAxis === false ? s.shape : [batch, ...s.shape]);
 
 /**
  * The inputs of one batch, created once, outside any timed region. `run()` is the whole
@@ -46,11 +70,12 @@ export interface EngineOptions {
 
 export interface Engine {
   readonly name: EngineName;
-  load(model: RunnableModel, opts?: EngineOptions): Promise<EngineSession>;
+  load(model: EngineModel, opts?: EngineOptions): Promise<EngineSession>;
 }
 
 /** Inputs of a tfjs model, without the batch axis; unknown dimensions are refused (we must make data). */
-export function inputSpecs(model: RunnableModel): InputSpec[] {
+export function inputSpecs(model: EngineModel): InputSpec[] {
+  if (isOnnxFile(model)) return model.inputs;
   return model.model.inputs.map((t, i) => {
     const shape = t.shape.slice(1);
     if (shape.some((d) => d == null)) {

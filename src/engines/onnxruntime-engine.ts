@@ -1,14 +1,43 @@
 import type * as Ort from 'onnxruntime-node';
-import { exportOnnx } from './onnx/export.js';
-import { defaultFill, inputSpecs, type Engine, type EngineOptions, type EngineSession, type PreparedBatch } from './engine.js';
-import type { RunnableModel } from './runnable-model.js';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { DnarchError } from '../errors.js';
+import { ElemType } from '../load/onnx/ir.js';
+import { batchShape, defaultFill, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineOptions, type EngineSession, type InputFill, type InputSpec, type PreparedBatch } from './engine.js';
 
 export type OrtModule = typeof Ort;
 const importOrt = async (): Promise<OrtModule> => (await import('onnxruntime-node')) as unknown as OrtModule;
 
+type Exporter = (model: LayersModel) => Uint8Array | Promise<Uint8Array>;
+/** Imported only for tfjs models: an ONNX file runs as it is, without TensorFlow.js. */
+const exportLazily: Exporter = async (model) => (await import('./onnx/export.js')).exportOnnx(model);
+
+/** The values of one input tensor, of the input's own element type (deterministic, as for tfjs). */
+function tensorFor(ort: OrtModule, spec: InputSpec, index: number, shape: number[], fill: InputFill): Ort.Tensor {
+  const values = fill(index, shape);
+  switch (spec.elemType ?? ElemType.FLOAT) {
+    case ElemType.FLOAT:
+      return new ort.Tensor('float32', values, shape);
+    case ElemType.DOUBLE:
+      return new ort.Tensor('float64', Float64Array.from(values), shape);
+    // Integer inputs are usually indices (token ids, positions): zeros are valid for any table.
+    case ElemType.INT64:
+      return new ort.Tensor('int64', new BigInt64Array(values.length), shape);
+    case ElemType.INT32:
+      return new ort.Tensor('int32', new Int32Array(values.length), shape);
+    case ElemType.UINT8:
+      return new ort.Tensor('uint8', Uint8Array.from(values, (v) => Math.floor(v * 256)), shape);
+    case ElemType.INT8:
+      return new ort.Tensor('int8', Int8Array.from(values, (v) => Math.floor(v * 256) - 128), shape);
+    case ElemType.BOOL:
+      return new ort.Tensor('bool', new Uint8Array(values.length), shape);
+    default:
+      throw new DnarchError('BAD_INPUT', `input ${JSON.stringify(spec.name)} has element type ${spec.elemType}: bench makes float, integer and bool inputs only`);
+  }
+}
+
 /**
- * ONNX Runtime (native, CPU execution provider) on the model exported to ONNX in memory.
+ * ONNX Runtime (native, CPU execution provider): a tfjs model through its ONNX export in
+ * memory, an ONNX file as it is (by path, so its external data is found beside it).
  * Threads: intraOpNumThreads from --threads; without it ORT's own default (one per
  * physical core), reported as undefined rather than guessed.
  */
@@ -17,18 +46,21 @@ export class OnnxruntimeEngine implements Engine {
 
   constructor(
     private readonly loadOrt: () => Promise<OrtModule> = importOrt,
-    private readonly exporter: (model: LayersModel) => Uint8Array = exportOnnx,
+    private readonly exporter: Exporter = exportLazily,
   ) {}
 
-  async load(m: RunnableModel, opts: EngineOptions = {}): Promise<EngineSession> {
+  async load(m: EngineModel, opts: EngineOptions = {}): Promise<EngineSession> {
     const specs = inputSpecs(m);
     const ort = await this.loadOrt();
-    const bytes = this.exporter(m.model);
-    const session = await ort.InferenceSession.create(bytes, {
+    const source = isOnnxFile(m) ? m.file : await this.exporter(m.model);
+    const options = {
       executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: 'all' as const,
+      // Warnings go to stderr from native code, past dnarch's one-line errors: errors are thrown anyway.
+      logSeverityLevel: 3 as const,
       ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-    });
+    };
+    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
     // The export keeps tfjs' input names; fall back to position if it renamed them.
     const names = specs.map((s, i) => (session.inputNames.includes(s.name) ? s.name : session.inputNames[i]));
     return {
@@ -40,8 +72,7 @@ export class OnnxruntimeEngine implements Engine {
       async prepare(batch, fill = defaultFill): Promise<PreparedBatch> {
         const feeds: Record<string, Ort.Tensor> = {};
         specs.forEach((s, i) => {
-          const shape = [batch, ...s.shape];
-          feeds[names[i]] = new ort.Tensor('float32', fill(i, shape), shape);
+          feeds[names[i]] = tensorFor(ort, s, i, batchShape(s, batch), fill);
         });
         return {
           batch,

@@ -2,8 +2,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
 import { installedVersion, type Importer } from './discovery.js';
-import { defaultFill, inputSpecs, type Engine, type EngineName, type EngineOptions, type EngineSession, type PreparedBatch } from './engine.js';
-import type { RunnableModel } from './runnable-model.js';
+import { defaultFill, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineName, type EngineOptions, type EngineSession, type PreparedBatch } from './engine.js';
 
 /** The tfjs backends dnarch times, by the engine name the user sees. */
 export type TfjsBackend = 'cpu' | 'wasm' | 'tensorflow';
@@ -75,7 +74,10 @@ export class TfjsEngine implements Engine {
     return t;
   }
 
-  async load(m: RunnableModel, opts: EngineOptions = {}): Promise<EngineSession> {
+  async load(m: EngineModel, opts: EngineOptions = {}): Promise<EngineSession> {
+    if (isOnnxFile(m)) {
+      throw new DnarchError('BAD_OPTION', `${this.name} runs TensorFlow.js models; ${m.name} is an ONNX file, which runs on onnxruntime as it is (--engine onnxruntime)`);
+    }
     const specs = inputSpecs(m);
     const { threads, note } = await this.register(opts.threads);
     tfc.env().set('PROD', true);

@@ -1,0 +1,38 @@
+import { analyzeOpened } from '../api.js';
+import type { ModelReport } from '../analysis/types.js';
+import { DnarchError } from '../errors.js';
+import type { OnnxFileModel } from '../engines/engine.js';
+import { detectFormat, openModelFile } from '../load/formats.js';
+import type { InputShapeArg } from '../load/onnx/inputs.js';
+import { resolveModelPath } from '../load/paths.js';
+
+/**
+ * An ONNX file made ready for bench: analysed at batch 1 (FLOPs per image), its inputs
+ * sized from the file and --input-shape, the batch left to each --batch where the file's
+ * first dimension is open. Undefined for files of other formats.
+ */
+export async function loadOnnxForBench(target: string, opts: { inputShapes?: InputShapeArg[]; batches?: number[] }): Promise<{ model: OnnxFileModel; report: ModelReport } | undefined> {
+  const { file } = await resolveModelPath(target);
+  if ((await detectFormat(file)).name !== 'onnx') return undefined;
+  const opened = await openModelFile(file, { inputShapes: opts.inputShapes });
+  const onnx = opened.onnx;
+  if (!onnx) return undefined;
+  if (onnx.missingExternal.length > 0) {
+    throw new DnarchError('BAD_INPUT', `${target} keeps weights in ${onnx.missingExternal.join(', ')}, which is not beside it: the model cannot run`);
+  }
+  const inputs = onnx.inputs.map((p) => {
+    if (p.dims === null || p.open.length > 0) {
+      const example = p.dims ? p.dims.map((d) => d ?? 'N').join('x') : 'DIMS';
+      throw new DnarchError('BAD_OPTION', `${target}: input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open: give --input-shape ${p.name}=${example} to run it`);
+    }
+    if (p.elemType === 0) throw new DnarchError('BAD_INPUT', `${target}: input ${JSON.stringify(p.name)} is not a tensor: bench cannot make it`);
+    const dims = p.dims as number[];
+    return { name: p.name, shape: p.batchAxis ? dims.slice(1) : dims, batchAxis: p.batchAxis, elemType: p.elemType };
+  });
+  const fixed = inputs.every((i) => !i.batchAxis);
+  const batches = opts.batches ?? [1];
+  if (fixed && batches.some((b) => b !== 1)) {
+    throw new DnarchError('BAD_OPTION', `--batch ${batches.join(',')}: ${target} fixes the first dimension of every input, so it runs only as it is (batch 1)`);
+  }
+  return { model: { kind: 'onnx-file', name: target, file, inputs }, report: analyzeOpened(opened, target).report };
+}
