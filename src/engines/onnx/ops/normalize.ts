@@ -53,12 +53,28 @@ export const batchNormalization: OnnxMapper = (g, call) => {
   return [value(g.node('Add', [scaled, g.floats(`${call.base}/shift`, shift, dims)], [], call.base), outShape, layout)];
 };
 
-/** Keras' Normalization (src/zoo/normalization-layer.ts): (x - mean) / max(sqrt(variance), 1e-7). */
+/**
+ * Keras' Normalization (src/zoo/normalization-layer.ts): (x - mean) / max(sqrt(variance),
+ * 1e-7). On the channel axis of NCHW (or [N, C]) that is a BatchNormalization with unit
+ * scale, no shift and epsilon 0 (the same for any variance above 1e-14), so its mean and
+ * variance stay statistics, as Keras counts them (non-trainable); elsewhere a Sub and a Div.
+ */
 export const normalization: OnnxMapper = (g, call) => {
   const [x, outShape] = single(call);
   const { axis, layout } = channelAxis(call, x);
   const mean = requireWeight(call.layer, 'mean').data;
   const variance = requireWeight(call.layer, 'variance').data;
+  if (axis === 1 && variance.every((v) => v >= 1e-14)) {
+    const c = mean.length;
+    const inputs = [
+      g.as(x, layout),
+      g.filled(`${call.base}/scale`, c, 1),
+      g.filled(`${call.base}/shift`, c, 0),
+      g.floats(`${call.base}/mean`, mean, [c]),
+      g.floats(`${call.base}/variance`, variance, [c]),
+    ];
+    return [value(g.node('BatchNormalization', inputs, [attr.float('epsilon', 0)], call.base), outShape, layout)];
+  }
   const std = Float32Array.from(variance, (v) => Math.max(Math.fround(Math.sqrt(v)), 1e-7));
   const dims = broadcastDims(x.shape.length, axis, mean.length);
   const centred = g.node('Sub', [g.as(x, layout), g.floats(`${call.base}/mean`, mean, dims)], [], call.base);
