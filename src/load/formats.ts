@@ -59,8 +59,9 @@ const MODEL_FIELDS = new Map<number, number>([[1, 0], [2, 2], [3, 2], [4, 2], [5
 
 /**
  * True when the first bytes parse as ModelProto fields: known field numbers with their wire
- * types, lengths that fit in the file, an ir_version between 1 and 100. JSON, HDF5, zip,
- * HTML and text all fail on their first byte.
+ * types and an ir_version between 1 and 100. JSON, HDF5, zip, HTML and text all fail on
+ * their first byte. A length past the end of the file after a valid first field is a
+ * truncated ONNX file, for the ONNX reader to say so.
  */
 export function looksLikeOnnx(head: Uint8Array, size: number): boolean {
   let pos = 0;
@@ -85,7 +86,7 @@ export function looksLikeOnnx(head: Uint8Array, size: number): boolean {
     if (value === undefined) return fields > 0;
     if (field === 1 && (value < 1 || value > 100)) return false;
     if (wire === 2) {
-      if (pos + value > size) return false;
+      if (pos + value > size) return fields > 0;
       pos += value;
     }
     fields++;

@@ -58,3 +58,26 @@ describe('startup does not load TensorFlow.js', () => {
     expect(r.urls.some((u) => u.includes('/@tensorflow/tfjs-core/'))).toBe(true);
   });
 });
+
+describe('the ONNX path never loads TensorFlow.js', () => {
+  const TINY = 'fixtures/onnx/tiny-cnn.onnx';
+  const cases: string[][] = [
+    ['summarize', TINY, '--format', 'json'],
+    ['savings', TINY, '--format', 'json'],
+    ['check', TINY, '--max-macs', '1G', '--format', 'json'],
+    ['compare', TINY, 'fixtures/onnx/attention.onnx', '--format', 'json'],
+    ['diff', TINY, 'fixtures/onnx/attention.onnx', '--format', 'json'],
+    ['bench', TINY, '--runs', '1', '--warmup', '1', '--format', 'json'],
+  ];
+  for (const args of cases) {
+    it(`dnarch ${args.join(' ')}`, { timeout: TIMEOUT }, () => {
+      const r = traced(args);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).schemaVersion).toBe(1);
+      expectTracedCli(r.urls);
+      expect(r.urls.some((u) => u.endsWith('/dist/load/onnx/open.js'))).toBe(true);
+      expect(r.urls.filter((u) => u.includes('@tensorflow'))).toEqual([]);
+    });
+  }
+});

@@ -43,6 +43,13 @@ const RUNS: [string, string[]][] = [
   ['bench', ['bench', 'mobilenet', '--input-size', '96', '--runs', '2', '--engine', 'all']],
   ['bench', ['bench', 'fixtures/models/shards/model.json', '--runs', '2', '--engine', 'cpu', '--profile', '2']],
   ['summarize', ['summarize', 'mobilenet', '--alpha', '0.5', '--input-size', '160x192', '--classes', '10']],
+  // ONNX files: whole shapes, format details, notes, constants, unknown sizes (nulls, incomplete totals).
+  ...readdirSync('fixtures/onnx').map((f): [string, string[]] => ['summarize', ['summarize', `fixtures/onnx/${f}`]]),
+  ['savings', ['savings', 'fixtures/onnx/tiny-cnn.onnx']],
+  ['compare', ['compare', 'fixtures/onnx/tiny-cnn.onnx', 'mobilenet']],
+  ['diff', ['diff', 'fixtures/onnx/tiny-cnn.onnx', 'fixtures/onnx/open-size.onnx']],
+  ['check', ['check', 'fixtures/onnx/tiny-cnn.onnx', '--max-macs', '1G']],
+  ['bench', ['bench', 'fixtures/onnx/tiny-cnn.onnx', '--runs', '2', '--engine', 'all']],
 ];
 
 /** One document per run, shared by the negative tests below. */

@@ -36,8 +36,9 @@ export interface InputPlan {
   notes: string[];
 }
 
+/** The dims as the file declares them: [batch, 3, height, width]. */
 const dimText = (dims: readonly DeclaredDim[] | null): string =>
-  dims === null ? '(rank unknown)' : dims.map((d) => (d === null ? '?' : String(d))).join('x') || 'scalar';
+  dims === null ? 'rank unknown' : `[${dims.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 
 const bad = (message: string): DnarchError => new DnarchError('BAD_OPTION', message);
 
@@ -92,7 +93,7 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
     const dims = given.get(input.name);
     if (!dims) continue;
     const where = `--input-shape ${input.name}=${dims.join('x')}`;
-    if (input.dims && input.dims.length !== dims.length) throw bad(`${where}: input ${JSON.stringify(input.name)} has ${input.dims.length} dimensions in ${file} (${dimText(input.dims)})`);
+    if (input.dims && input.dims.length !== dims.length) throw bad(`${where}: input ${JSON.stringify(input.name)} has ${input.dims.length} dimensions in ${file}: ${dimText(input.dims)}`);
     input.dims?.forEach((d, i) => {
       if (typeof d === 'number' && d !== dims[i]) throw bad(`${where}: dimension ${i} of ${JSON.stringify(input.name)} is ${d} in ${file}`);
       bind(d, dims[i], where);
@@ -139,7 +140,7 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
   for (const p of inputs.filter((i) => i.open.length > 0)) {
     const example = p.dims ? p.dims.map((d, i) => d ?? `<${typeof p.declared?.[i] === 'string' ? p.declared[i] : `d${i}`}>`).join('x') : '<dims>';
     notes.push(
-      `input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open (${dimText(p.declared)}): give --input-shape ${p.name}=${example}; ` +
+      `input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open ${dimText(p.declared)}: give --input-shape ${p.name}=${example}; ` +
         'what depends on it has unknown shapes and the totals are incomplete',
     );
   }
