@@ -248,6 +248,7 @@ export const COST_HANDLERS: ReadonlyMap<string, CostHandler> = new Map<string, C
   ['Reshape', zero],
   ['Permute', zero],
   ['LayoutTranspose', zero],
+  ['ChannelRegroup', zero],
   ['RepeatVector', zero],
   ['Dropout', zero],
   ['SpatialDropout1D', zero],

@@ -104,6 +104,8 @@ function singleInputField(graph: LayerGraph, node: LayerNode, f: Field): Field {
   if (UNMODELLED.has(rule)) return null;
   // Channels moved from last to first (or back): the spatial axes keep their order.
   if (rule === 'LayoutTranspose') return f;
+  // Channels regrouped (ShuffleNet's shuffle) with the spatial axes kept last, in place.
+  if (rule === 'ChannelRegroup') return node.config.spatialRank === f.size.length ? f : null;
   const w = windowOf(node);
   if (w) return throughWindow(node, f, w);
   const shift = SHIFTS.get(rule);

@@ -27,8 +27,13 @@ function callAttributes(body: OnnxNode, call: OnnxNode, fn: OnnxFunction): Map<s
   return out;
 }
 
-function expand(call: OnnxNode, fn: OnnxFunction): OnnxNode[] {
-  const prefix = `${call.name || call.output[0] || fn.name}/`;
+function expand(call: OnnxNode, fn: OnnxFunction, scopes: Set<string>): OnnxNode[] {
+  // Each call gets a scope of its own, even when two calls share a name (or have none).
+  const base = call.name || call.output[0] || fn.name;
+  let scope = base;
+  for (let k = 2; scopes.has(scope); k++) scope = `${base}#${k}`;
+  scopes.add(scope);
+  const prefix = `${scope}/`;
   const rename = new Map<string, string>();
   fn.input.forEach((formal, i) => rename.set(formal, call.input[i] ?? ''));
   fn.output.forEach((formal, i) => rename.set(formal, call.output[i] ?? ''));
@@ -48,6 +53,7 @@ export function inlineFunctions(model: OnnxModel, file: string): OnnxGraph {
   const fns = new Map<string, OnnxFunction>();
   for (const f of model.functions) fns.set(keyOf(f.domain, f.name), f);
   const out: OnnxNode[] = [];
+  const scopes = new Set<string>();
   // Depth-first, keeping the order of the nodes: each call is replaced where it stands.
   const stack: { node: OnnxNode; depth: number }[] = [...model.graph.nodes].reverse().map((node) => ({ node, depth: 0 }));
   while (stack.length > 0) {
@@ -59,7 +65,7 @@ export function inlineFunctions(model: OnnxModel, file: string): OnnxGraph {
       continue;
     }
     if (depth >= MAX_DEPTH) throw new DnarchError('BAD_INPUT', `${file}: function ${JSON.stringify(fn.name)} calls functions ${MAX_DEPTH} levels deep (recursion without end?)`);
-    const body = expand(node, fn);
+    const body = expand(node, fn, scopes);
     for (let i = body.length - 1; i >= 0; i--) stack.push({ node: body[i], depth: depth + 1 });
     if (stack.length > MAX_INLINED_NODES) throw new DnarchError('BAD_INPUT', `${file}: its functions expand to more than ${MAX_INLINED_NODES.toLocaleString('en-US')} nodes`);
   }

@@ -195,6 +195,8 @@ const transpose: Mapper = (c) => {
     if (perm.every((p, i) => p === toFirst[i])) return { kind: 'LayoutTranspose', config: { to: 'channelsFirst' } };
     if (perm.every((p, i) => p === toLast[i])) return { kind: 'LayoutTranspose', config: { to: 'channelsLast' } };
   }
+  const kept = regroupsChannels(c);
+  if (kept > 0) return { kind: 'ChannelRegroup', config: { perm, spatialRank: kept } };
   return { kind: 'Permute', config: { perm } };
 };
 
@@ -205,8 +207,32 @@ const transpose: Mapper = (c) => {
 const reshape: Mapper = (c) => {
   const [inShape, outShape] = [shapeOf(c, 0), c.outputs[0]?.shape ?? null];
   const flattens = inShape !== null && outShape !== null && inShape.length >= 3 && outShape.length === 2 && inShape[0] !== null && outShape[0] === inShape[0];
-  return { kind: flattens ? 'Flatten' : 'Reshape', config: {} };
+  if (flattens) return { kind: 'Flatten', config: {} };
+  const kept = regroupsChannels(c);
+  return kept > 0 ? { kind: 'ChannelRegroup', config: { spatialRank: kept } } : { kind: 'Reshape', config: {} };
 };
+
+/**
+ * ShuffleNet's channel shuffle, [N, C, H, W] -> [N, g, C/g, H, W] -> transposed -> back: a
+ * reshape or transpose that keeps the batch first and the spatial axes last, in place, only
+ * regroups channels, so every position still sees what it saw. Returns how many trailing
+ * (spatial) axes it keeps, or 0 when it is no such thing.
+ */
+function regroupsChannels(c: OpContext): number {
+  const [inShape, outShape] = [shapeOf(c, 0), c.outputs[0]?.shape ?? null];
+  if (c.layout !== 'channelsFirst' || !inShape || !outShape || inShape.length < 3 || outShape.length < 3) return 0;
+  if (inShape[0] === null || outShape[0] !== inShape[0]) return 0;
+  const perm = c.node.opType === 'Transpose' ? (getInts(c.node, 'perm') ?? []) : undefined;
+  if (perm && perm[0] !== 0) return 0;
+  let kept = 0;
+  for (let i = 1; i < Math.min(inShape.length, outShape.length) - 1; i++) {
+    const [a, b] = [inShape[inShape.length - i], outShape[outShape.length - i]];
+    const inPlace = !perm || perm[perm.length - i] === perm.length - i;
+    if (a === null || a !== b || !inPlace) break;
+    kept = i;
+  }
+  return kept;
+}
 
 /** Slice values: attributes up to opset 9, inputs after. */
 function sliceArgs(c: OpContext): { starts?: number[]; ends?: number[]; axes?: number[]; steps?: number[] } {
