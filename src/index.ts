@@ -1,5 +1,6 @@
 /** dnarch's library API: the numbers without the CLI. */
-export { analyze, analyzeWithGraph, buildModel, zooEntry, zooGraph, type AnalyzedModel, type ZooModel } from './api.js';
+export { analyze, analyzeOpened, analyzeWithGraph, buildModel, zooEntry, zooGraph, type AnalyzedModel, type ZooModel } from './api.js';
+export { openModelFile, type FileOptions, type OpenedModel } from './load/formats.js';
 export { analyzeGraph } from './analysis/analyze.js';
 export { COST_HANDLERS, type CostHandler, type LayerCost } from './analysis/cost.js';
 export type { LayerReport, ModelReport, ParamCount, Totals } from './analysis/types.js';

@@ -36,7 +36,7 @@ describe('dnarch summarize on ONNX', { timeout: TIMEOUT }, () => {
     expect(r.totals.receptiveField).toEqual({ size: [5, 5], stride: [2, 2], padding: [2, 2] });
     expect(r.savings.sites.map((s) => [s.kind, s.layers])).toEqual([['depthwise-separable', ['/block/dw/Conv', '/block/pw/Conv']]]);
     expect(r.model.wholeShapes).toBe(true);
-    expect(r.model.format).toEqual({ name: 'onnx', details: { producer: 'dnarch fixtures 1', opsets: 'ai.onnx 17', irVersion: '8' } });
+    expect(r.model.format).toEqual({ name: 'onnx', details: { producer: 'dnarch fixtures 1', opsets: 'ai.onnx 17', irVersion: '8', graph: 'tiny-cnn' } });
     expect(r.complete).toBe(true);
   });
 
@@ -54,7 +54,7 @@ describe('dnarch summarize on ONNX', { timeout: TIMEOUT }, () => {
   it('the table shows whole shapes, the format and the batch note', () => {
     const out = ok(['summarize', TINY]);
     expect(out).toContain('1x8x16x16');
-    expect(out).toMatch(/Format\s+onnx: producer dnarch fixtures 1, opsets ai.onnx 17, irVersion 8/);
+    expect(out).toMatch(/Format\s+onnx: producer dnarch fixtures 1, opsets ai.onnx 17, irVersion 8, graph tiny-cnn/);
     expect(out).toContain('the first dimension of input ("N") is taken as the batch: 1');
   });
 

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { LayerGraph } from '../../graph/types.js';
 import { DnarchError } from '../../errors.js';
 import { resolveInsideIfPresent } from '../safe-path.js';
@@ -112,7 +112,8 @@ export async function openOnnx(file: string, opts: OnnxOptions = {}): Promise<Op
   const declared = declaredFacts(g);
   const inferred = inferShapes(g, plan.facts, { opset, declared });
   const consts = analyzeConstants(g, inferred.order, (v) => inferred.facts.get(v)?.value !== undefined);
-  const name = g.name || file.split(/[\\/]/).pop() || file;
+  // The file's name: graph names are the exporter's ('torch_jit', 'main_graph'), said in the details.
+  const name = basename(file).replace(/\.onnx$/i, '') || g.name || file;
   const built = toLayerGraph(name, g, plan, inferred, consts);
   const live = new Set(consts.live);
   const noRuleOps = [...new Set(inferred.noRule.filter((r) => live.has(r.node)).map((r) => opName(r.node)))];
@@ -121,6 +122,7 @@ export async function openOnnx(file: string, opts: OnnxOptions = {}): Promise<Op
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ') || 'unknown',
     opsets: opsetText(model),
     irVersion: String(model.irVersion),
+    ...(g.name ? { graph: g.name } : {}),
   };
   return {
     graph: built.graph,
