@@ -105,7 +105,7 @@ function singleInputField(graph: LayerGraph, node: LayerNode, f: Field): Field {
   // Channels moved from last to first (or back): the spatial axes keep their order.
   if (rule === 'LayoutTranspose') return f;
   // Channels regrouped (ShuffleNet's shuffle) with the spatial axes kept last, in place.
-  if (rule === 'ChannelRegroup') return node.config.spatialRank === f.size.length ? f : null;
+  if (rule === 'ChannelRegroup') return Number(node.config.spatialRank) >= f.size.length ? f : null;
   const w = windowOf(node);
   if (w) return throughWindow(node, f, w);
   const shift = SHIFTS.get(rule);

@@ -213,10 +213,11 @@ const reshape: Mapper = (c) => {
 };
 
 /**
- * ShuffleNet's channel shuffle, [N, C, H, W] -> [N, g, C/g, H, W] -> transposed -> back: a
- * reshape or transpose that keeps the batch first and the spatial axes last, in place, only
- * regroups channels, so every position still sees what it saw. Returns how many trailing
- * (spatial) axes it keeps, or 0 when it is no such thing.
+ * ShuffleNet's channel shuffle, [N, C, H, W] -> [N, g, C/g, H, W] -> transposed -> back, or
+ * torchvision's x[:, 0] -> unsqueeze: a reshape, transpose, gather or (un)squeeze that keeps
+ * the batch first and the spatial axes last, in place, only regroups or picks channels, so
+ * every position still sees what it saw. Returns how many trailing axes it keeps in place
+ * (the receptive field passes when they cover its spatial axes), or 0.
  */
 function regroupsChannels(c: OpContext): number {
   const [inShape, outShape] = [shapeOf(c, 0), c.outputs[0]?.shape ?? null];
@@ -225,7 +226,7 @@ function regroupsChannels(c: OpContext): number {
   const perm = c.node.opType === 'Transpose' ? (getInts(c.node, 'perm') ?? []) : undefined;
   if (perm && perm[0] !== 0) return 0;
   let kept = 0;
-  for (let i = 1; i < Math.min(inShape.length, outShape.length) - 1; i++) {
+  for (let i = 1; i < Math.min(inShape.length, outShape.length); i++) {
     const [a, b] = [inShape[inShape.length - i], outShape[outShape.length - i]];
     const inPlace = !perm || perm[perm.length - i] === perm.length - i;
     if (a === null || a !== b || !inPlace) break;
@@ -265,6 +266,12 @@ const slice: Mapper = (c) => {
   return { kind: `Cropping${rank - 2}D`, config: { cropping } };
 };
 
+/** Squeeze, Unsqueeze and Gather: a ChannelRegroup when they only touch the channel axes of an NCHW map. */
+const channelPick = (kind: string): Mapper => (c) => {
+  const kept = regroupsChannels(c);
+  return kept > 0 ? { kind: 'ChannelRegroup', config: { spatialRank: kept } } : { kind, config: {} };
+};
+
 const lrn: Mapper = (c) => ({ kind: 'LocalResponseNormalization', config: { depthRadius: (getInt(c.node, 'size', 1) - 1) / 2 } });
 
 const UNARY: [string, string][] = [
@@ -280,8 +287,8 @@ const COMPARE = ['Equal', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'A
   'BitwiseAnd', 'BitwiseOr', 'BitwiseXor'];
 
 const DATA_MOVEMENT: [string, string][] = [
-  ['Squeeze', 'Reshape'], ['Unsqueeze', 'Reshape'], ['Flatten', 'Flatten'],
-  ['Concat', 'Concatenate'], ['Split', 'Split'], ['Gather', 'Gather'], ['GatherElements', 'Gather'],
+  ['Flatten', 'Flatten'],
+  ['Concat', 'Concatenate'], ['Split', 'Split'], ['GatherElements', 'Gather'],
   ['GatherND', 'Gather'], ['Compress', 'Gather'], ['NonZero', 'Gather'], ['ScatterND', 'Scatter'],
   ['ScatterElements', 'Scatter'], ['OneHot', 'Scatter'], ['Expand', 'Expand'], ['Tile', 'Tile'],
   ['Identity', 'Identity'], ['Dropout', 'Dropout'], ['Cast', 'Cast'], ['CastLike', 'Cast'], ['Shape', 'Shape'],
@@ -348,6 +355,9 @@ export const OP_KINDS: ReadonlyMap<string, Mapper> = new Map<string, Mapper>([
   ['Upsample', resize],
   ['Transpose', transpose],
   ['Reshape', reshape],
+  ['Squeeze', channelPick('Reshape')],
+  ['Unsqueeze', channelPick('Reshape')],
+  ['Gather', channelPick('Gather')],
   ['Slice', slice],
   ...DATA_MOVEMENT.map(([op, kind]): [string, Mapper] => [op, plain(kind)]),
 ]);
