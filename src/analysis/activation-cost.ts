@@ -17,6 +17,7 @@ export const ACTIVATION_FLOPS: ReadonlyMap<string, number> = new Map([
   ['ceil', 1],
   ['round', 1],
   ['reciprocal', 1],
+  ['clipbound', 1],
   ['sqrt', 1],
   ['not', 1],
   ['clip', 2],

@@ -61,9 +61,10 @@ const SLOT_ROLES = new Map<string, SlotRoles>([
   ['Shape', () => 'config'], ['Size', () => 'config'], ['ConstantOfShape', () => 'config'], ['EyeLike', () => 'config'],
   ['RandomNormalLike', () => 'config'], ['RandomUniformLike', () => 'config'], ['Range', () => 'config'],
   ['Where', only({ 0: 'config' })],
-  ['LSTM', only({ 4: 'config' })],
-  ['GRU', only({ 4: 'config' })],
-  ['RNN', only({ 4: 'config' })],
+  // Sequence lengths and initial states are inputs the caller sets, not weights (LSTM's 7, peepholes, are).
+  ['LSTM', only({ 4: 'config', 5: 'config', 6: 'config' })],
+  ['GRU', only({ 4: 'config', 5: 'config' })],
+  ['RNN', only({ 4: 'config', 5: 'config' })],
   ['Loop', only({ 0: 'config', 1: 'config' })],
   ['If', () => 'config'],
   ['BatchNormalization', only({ 3: 'stat', 4: 'stat' })],
@@ -194,7 +195,8 @@ export function analyzeConstants(graph: OnnxGraph, order: OnnxNode[], known: (va
   const seen = new Set<string>();
   for (const node of live) {
     const weightOp = isDefaultDomain(node.domain) && WEIGHT_OPS.has(node.opType);
-    const stack: [string, Role][] = node.input.map((v, i): [string, Role] => [v, roleIn(node, i)]).filter(([v]) => v !== '' && constant.has(v));
+    // Reversed, so that the first input's tensors are found (and listed) first: kernel before bias.
+    const stack: [string, Role][] = node.input.map((v, i): [string, Role] => [v, roleIn(node, i)]).filter(([v]) => v !== '' && constant.has(v)).reverse();
     while (stack.length > 0) {
       const [value, role] = stack.pop() as [string, Role];
       const use = `${role}${weightOp ? '+' : ''}`;
@@ -210,9 +212,10 @@ export function analyzeConstants(graph: OnnxGraph, order: OnnxNode[], known: (va
       }
       const p = producer.get(value);
       if (!p) continue;
-      p.input.forEach((v, i) => {
+      for (let i = p.input.length - 1; i >= 0; i--) {
+        const v = p.input[i];
         if (v !== '' && constant.has(v)) stack.push([v, through(role, roleIn(p, i))]);
-      });
+      }
     }
   }
 

@@ -14,17 +14,36 @@ const MAX_DEPTH = 64;
 
 const keyOf = (domain: string, name: string): string => `${domain}\u0000${name}`;
 
-function callAttributes(body: OnnxNode, call: OnnxNode, fn: OnnxFunction): Map<string, OnnxAttribute> {
+/**
+ * A body node's attributes for one call: references take the call's attribute (or the
+ * function's default), and subgraphs (an If inside the function) read the call's values.
+ */
+function callAttributes(body: OnnxNode, call: OnnxNode, fn: OnnxFunction, value: (v: string) => string): Map<string, OnnxAttribute> {
   const out = new Map<string, OnnxAttribute>();
   for (const [name, a] of body.attributes) {
-    if (a.refAttrName === undefined) {
-      out.set(name, a);
+    if (a.refAttrName !== undefined) {
+      const given = call.attributes.get(a.refAttrName) ?? fn.attributeDefaults.get(a.refAttrName);
+      if (given) out.set(name, { ...given, name, refAttrName: undefined });
       continue;
     }
-    const given = call.attributes.get(a.refAttrName) ?? fn.attributeDefaults.get(a.refAttrName);
-    if (given) out.set(name, { ...given, name, refAttrName: undefined });
+    if (a.g || a.graphs) {
+      out.set(name, { ...a, ...(a.g ? { g: subgraphFor(a.g, call, fn, value) } : {}), ...(a.graphs ? { graphs: a.graphs.map((g) => subgraphFor(g, call, fn, value)) } : {}) });
+      continue;
+    }
+    out.set(name, a);
   }
   return out;
+}
+
+/** A subgraph of a body node: its own values stay; the names it reads from the body are the call's. */
+function subgraphFor(g: OnnxGraph, call: OnnxNode, fn: OnnxFunction, outer: (v: string) => string): OnnxGraph {
+  const local = new Set<string>([...g.initializers.keys(), ...g.inputs.map((i) => i.name), ...g.nodes.flatMap((n) => n.output)]);
+  const value = (v: string): string => (v === '' || local.has(v) ? v : outer(v));
+  return {
+    ...g,
+    nodes: g.nodes.map((n) => ({ ...n, input: n.input.map(value), attributes: callAttributes(n, call, fn, value) })),
+    outputs: g.outputs.map((o) => ({ ...o, name: value(o.name) })),
+  };
 }
 
 function expand(call: OnnxNode, fn: OnnxFunction, scopes: Set<string>): OnnxNode[] {
@@ -43,7 +62,7 @@ function expand(call: OnnxNode, fn: OnnxFunction, scopes: Set<string>): OnnxNode
     name: `${prefix}${n.name || n.output[0] || n.opType}`,
     input: n.input.map(value),
     output: n.output.map(value),
-    attributes: callAttributes(n, call, fn),
+    attributes: callAttributes(n, call, fn, value),
   }));
 }
 

@@ -99,16 +99,32 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
       bind(d, dims[i], where);
     });
   }
+  // The batch goes to each open first dimension that --input-shape has not sized (directly or
+  // through a shared symbol); an explicit --batch that contradicts a size given there is refused.
   const batched: string[] = [];
+  const batchSymbols = new Set<string>();
   for (const input of graph.inputs) {
-    if (given.has(input.name) || !input.dims || input.dims.length === 0) continue;
+    if (!input.dims || input.dims.length === 0) continue;
     const first = input.dims[0];
+    const shape = given.get(input.name);
+    if (shape) {
+      if (opts.batch !== undefined && typeof first !== 'number' && shape[0] !== batch) {
+        const symbol = typeof first === 'string' ? ` ("${first}")` : '';
+        throw bad(`--batch ${batch}: --input-shape ${input.name}=${shape.join('x')} gives its first dimension${symbol} as ${shape[0]}`);
+      }
+      continue;
+    }
     if (typeof first === 'number') {
       if (opts.batch !== undefined && first !== batch) throw bad(`--batch ${batch}: input ${JSON.stringify(input.name)} has a fixed first dimension of ${first} in ${file}`);
       continue;
     }
-    if (typeof first === 'string' && symbols.has(first)) continue;
+    if (typeof first === 'string' && symbols.has(first) && !batchSymbols.has(first)) {
+      const value = symbols.get(first) as number;
+      if (opts.batch !== undefined && value !== batch) throw bad(`--batch ${batch}: dimension "${first}" of ${JSON.stringify(input.name)} is ${value} from --input-shape`);
+      continue;
+    }
     bind(first, batch, `--batch ${batch}`);
+    if (typeof first === 'string') batchSymbols.add(first);
     batched.push(`${input.name} (${first === null ? 'unnamed' : JSON.stringify(first)})`);
   }
 
@@ -128,8 +144,9 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
       }) ??
       null;
     if (dims === null) open.push('its rank');
+    // A batch axis: its first dimension took the batch (bench may set it to each --batch), not a given size.
     const first = input.dims?.[0];
-    const batchAxis = !fixed && input.dims !== null && input.dims.length > 0 && typeof first !== 'number';
+    const batchAxis = !fixed && input.dims !== null && input.dims.length > 0 && (first === null || (typeof first === 'string' && batchSymbols.has(first)));
     inputs.push({ name: input.name, elemType: input.elemType ?? 0, dims, batchAxis, declared: input.dims, open });
     facts.set(input.name, { dtype: input.elemType ?? 0, shape: dims });
   }

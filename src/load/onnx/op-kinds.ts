@@ -124,12 +124,14 @@ const recurrent = (kind: string): Mapper => (c) => {
 
 const activation = (name: string): Mapper => () => ({ kind: 'Activation', config: { activation: name } });
 
-/** Clip(0, 6) is ReLU6 (MobileNetV2 through torch), Clip(0) a ReLU; anything else a clamp. */
+/** Clip(0, 6) is ReLU6 (MobileNetV2 through torch), Clip(0) a ReLU; other clamps cost a comparison per bound. */
 const clip: Mapper = (c) => {
+  const given = (attr: string, i: number): boolean => c.node.attributes.has(attr) || present(c, i);
   const bound = (attr: string, i: number): number | undefined =>
     c.node.attributes.has(attr) ? getFloat(c.node, attr) : present(c, i) ? c.inputs[i]?.value?.[0] : undefined;
   const [lo, hi] = [bound('min', 1), bound('max', 2)];
-  const name = lo === 0 && hi === 6 ? 'relu6' : lo === 0 && hi === undefined && !present(c, 2) ? 'relu' : 'clip';
+  const bounds = Number(given('min', 1)) + Number(given('max', 2));
+  const name = lo === 0 && hi === 6 ? 'relu6' : lo === 0 && !given('max', 2) ? 'relu' : bounds === 2 ? 'clip' : bounds === 1 ? 'clipbound' : 'linear';
   return { kind: 'Activation', config: { activation: name } };
 };
 
@@ -337,7 +339,8 @@ export const OP_KINDS: ReadonlyMap<string, Mapper> = new Map<string, Mapper>([
   ['Max', merge('Maximum')],
   ['Min', merge('Minimum')],
   ['Mean', merge('Average')],
-  ['Where', merge('Select')],
+  // Where(condition, a, b): one choice between two operands per element; the condition is no operand.
+  ['Where', () => ({ kind: 'Select', config: { operands: 2 } })],
   ...COMPARE.map((op): [string, Mapper] => [op, merge('Compare')]),
 
   ['MaxPool', pool('MaxPooling')],
