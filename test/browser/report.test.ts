@@ -122,6 +122,19 @@ describe('dnarch report in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('an ONNX file beside a zoo model: both models\' charts draw, node names shown as text', async () => {
+    const { charts, requests, errors, headings } = await openReport(['fixtures/onnx/tiny-cnn.onnx', 'mobilenet'], 'onnx-mobilenet');
+    const ids = charts.map((c) => c.id);
+    for (const k of ['stages', 'layers', 'cumulative', 'field', 'savings']) expect(ids).toContain(`m1-${k}`);
+    for (const c of charts) {
+      expect(c.width, c.id).toBeGreaterThan(0);
+      expect(c.marks, c.id).toBeGreaterThan(0);
+    }
+    expect(headings.some((h) => h.includes('tiny-cnn'))).toBe(true);
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('a model named like markup shows its name as text and runs nothing', async () => {
     // A real model file (a Keras 2 Sequential fixture) whose model name is an injection attempt.
     // tfjs refuses such layer names, so the model name is what a file can smuggle in.

@@ -124,7 +124,8 @@ export function fieldGrowth(report: ModelReport): { index: number; size: number 
 export function inputSide(report: ModelReport): number | null {
   const shape = report.model.inputShapes[0];
   if (!shape || shape.length < 3) return null;
-  const spatial = shape.slice(1, -1);
+  // Whole shapes (ONNX) do not say where their channels are: the largest dimension after the batch.
+  const spatial = report.model.wholeShapes ? shape.slice(1) : shape.slice(1, -1);
   return spatial.every((d): d is number => typeof d === 'number') ? Math.max(...spatial) : null;
 }
 
