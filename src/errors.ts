@@ -20,3 +20,19 @@ export const isDnarchError = (e: unknown): e is DnarchError => e instanceof Dnar
 
 /** Why a file operation failed, in one word where possible: its code (ENOENT, EACCES, ...), else its message. */
 export const fsReason = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
+
+/** Longest error line printed: a message quoting a huge list or name is cut, not flooded. */
+const MAX_LINE = 2000;
+
+/**
+ * A message as one printable line: control characters (a newline or an escape sequence in
+ * a name from a file) are escaped, and an overlong message is cut. The CLI prints every
+ * error through this, whatever quoted what.
+ */
+export function printableLine(message: string): string {
+  const escaped = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return Object.hasOwn(named, c) ? named[c] : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}... (${escaped.length - MAX_LINE} more characters)` : escaped;
+}

@@ -71,10 +71,13 @@ const isPointwiseConv = (c: Conv | undefined): c is Conv =>
 /** Consumers of each layer's output; a model output counts as one more (outside) consumer. */
 function consumersOf(graph: LayerGraph): Map<string, string[]> {
   const consumers = new Map<string, string[]>();
-  for (const n of graph.nodes) {
-    for (const from of n.inbound) consumers.set(from, [...(consumers.get(from) ?? []), n.name]);
-  }
-  for (const out of graph.outputs) consumers.set(out, [...(consumers.get(out) ?? []), '']);
+  const add = (from: string, to: string) => {
+    const list = consumers.get(from);
+    if (list) list.push(to);
+    else consumers.set(from, [to]);
+  };
+  for (const n of graph.nodes) for (const from of n.inbound) add(from, n.name);
+  for (const out of graph.outputs) add(out, '');
   return consumers;
 }
 

@@ -18,7 +18,7 @@ export async function loadOnnxForBench(target: string, opts: { inputShapes?: Inp
   const onnx = opened.onnx;
   if (!onnx) return undefined;
   if (onnx.missingExternal.length > 0) {
-    throw new DnarchError('BAD_INPUT', `${target} keeps weights in ${onnx.missingExternal.join(', ')}, which is not beside it: the model cannot run`);
+    throw new DnarchError('BAD_INPUT', `${target} cannot run: its external data ${onnx.missingExternal.join('; ')}`);
   }
   const inputs = onnx.inputs.map((p) => {
     if (p.dims === null || p.open.length > 0) {

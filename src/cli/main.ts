@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { isDnarchError, type ErrorCode } from '../errors.js';
+import { isDnarchError, printableLine, type ErrorCode } from '../errors.js';
 import { benchCommand } from './bench.js';
 import { checkCommand } from './check.js';
 import { compareCommand } from './compare.js';
@@ -33,7 +33,7 @@ function program(): Command {
     // One line for the error: commander's "(Did you mean ...?)" would be a second.
     .showSuggestionAfterError(false)
     // One prefix for every error line, commander's own included.
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'dnarch: ')) })
+    .configureOutput({ outputError: (text, write) => write(`${printableLine(text.replace(/^error: /, 'dnarch: ').replace(/\n$/, ''))}\n`) })
     .exitOverride();
   listCommand(p);
   summarizeCommand(p);
@@ -62,12 +62,12 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isDnarchError(e)) {
-      process.stderr.write(`dnarch: ${e.message}\n`);
+      process.stderr.write(`dnarch: ${printableLine(e.message)}\n`);
       if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
       return exitStatus(e.code);
     }
     const err = e as Error;
-    process.stderr.write(`dnarch: internal error: ${err?.message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}\n`);
+    process.stderr.write(`dnarch: internal error: ${printableLine(String(err?.message ?? e))}${debug ? '' : ' (run with --debug for details)'}\n`);
     if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
     return 3;
   }

@@ -56,8 +56,9 @@ export class OnnxruntimeEngine implements Engine {
     const options = {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all' as const,
-      // Warnings go to stderr from native code, past dnarch's one-line errors: errors are thrown anyway.
-      logSeverityLevel: 3 as const,
+      // ONNX Runtime logs from native code straight to stderr, past dnarch's one-line errors;
+      // its errors are thrown as exceptions anyway, so only fatal ones are logged.
+      logSeverityLevel: 4 as const,
       ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
     };
     const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);

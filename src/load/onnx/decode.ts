@@ -24,6 +24,9 @@ function int(v: unknown): number {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** A name from the file inside a message: quoted and escaped (one line, no control characters), cut when long. */
+const quote = (name: string): string => JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}...` : name);
 const list = (v: unknown): Msg[] => (Array.isArray(v) ? (v as Msg[]) : []);
 /** Set in the file: protobufjs puts defaults on the prototype and decoded fields on the message. */
 const has = (m: Msg, key: string): boolean => Object.hasOwn(m, key);
@@ -42,7 +45,7 @@ class Decoder {
   tensor(t: Msg, where: string): OnnxTensor {
     const name = str(t.name);
     const dataType = int(t.dataType);
-    const label = `${where} "${name}"`;
+    const label = `${where} ${quote(name)}`;
     const dimsIn = Array.isArray(t.dims) ? t.dims.map(int) : [];
     if (dimsIn.length > MAX_RANK) this.fail(`${label} has ${dimsIn.length} dimensions`);
     let size = 1;
@@ -109,7 +112,7 @@ class Decoder {
     const out: OnnxAttribute = { name, type: int(a.type) };
     const ref = str(a.refAttrName);
     if (ref) out.refAttrName = ref;
-    const at = `${where} attribute "${name}"`;
+    const at = `${where} attribute ${quote(name)}`;
     if (has(a, 'f')) out.f = a.f as number;
     if (has(a, 'i')) out.i = int(a.i);
     const s = has(a, 's') ? bytesOf(a.s) : undefined;
@@ -129,7 +132,7 @@ class Decoder {
     const opType = str(n.opType);
     const name = str(n.name);
     const output = Array.isArray(n.output) ? (n.output as string[]) : [];
-    const where = `node "${name || output[0] || '?'}"`;
+    const where = `node ${quote(name || output[0] || '?')}`;
     if (!opType) this.fail(`${where} has no op_type`);
     const attributes = new Map<string, OnnxAttribute>();
     for (const a of list(n.attribute)) {
@@ -155,7 +158,7 @@ class Decoder {
           return str(d.dimParam) || null;
         })
       : null;
-    if (dims && dims.length > MAX_RANK) this.fail(`value "${name}" is declared with ${dims.length} dimensions`);
+    if (dims && dims.length > MAX_RANK) this.fail(`value ${quote(name)} is declared with ${dims.length} dimensions`);
     return { name, elemType: int(tensor.elemType), dims };
   }
 
@@ -191,7 +194,7 @@ class Decoder {
   func(f: Msg): OnnxFunction {
     const defaults = new Map<string, OnnxAttribute>();
     for (const a of list(f.attributeProto)) {
-      const attr = this.attribute(a, `function "${str(f.name)}"`);
+      const attr = this.attribute(a, `function ${quote(str(f.name))}`);
       defaults.set(attr.name, attr);
     }
     return {
@@ -211,7 +214,7 @@ class Decoder {
 function denseStandIn(values: OnnxTensor, dims: number[], d: Decoder): OnnxTensor {
   let size = 1;
   for (const x of dims) {
-    if (!Number.isSafeInteger(x) || x < 0) d.fail(`sparse initializer "${values.name}" has dimension ${x}`);
+    if (!Number.isSafeInteger(x) || x < 0) d.fail(`sparse initializer ${quote(values.name)} has dimension ${x}`);
     size *= x;
   }
   return { name: values.name, dataType: values.dataType, dims, size, values: () => undefined };

@@ -1,11 +1,12 @@
 import { basename, dirname } from 'node:path';
 import type { LayerGraph } from '../../graph/types.js';
 import { DnarchError } from '../../errors.js';
-import { resolveInsideIfPresent } from '../safe-path.js';
+import { regularFileSize, resolveInsideIfPresent } from '../safe-path.js';
 import { analyzeConstants, type ConstantAnalysis } from './constants.js';
 import { decodeOnnx } from './decode.js';
 import { inlineFunctions } from './functions.js';
 import { skimOnnx } from './skim.js';
+import { rawByteLength } from './tensor-data.js';
 import { inferShapes } from './infer/infer.js';
 import type { TensorFact } from './infer/types.js';
 import { isDefaultDomain, opName, type OnnxGraph, type OnnxModel, type OnnxValueInfo } from './ir.js';
@@ -30,7 +31,7 @@ export interface OpenedOnnx {
   notes: string[];
   paramsByDtype: Record<string, number>;
   constants: ConstantAnalysis['constants'];
-  /** External data files that are named but absent: analysis goes on, inference cannot. */
+  /** What is wrong with the external data (a file missing, or too short): analysis goes on, inference cannot. */
   missingExternal: string[];
 }
 
@@ -45,26 +46,38 @@ function declaredFacts(g: OnnxGraph): Map<string, TensorFact> {
   return out;
 }
 
-/** Every external-data location is checked: inside the model's directory, no escape by link. */
+/**
+ * Every external-data location is checked: inside the model's directory, no escape by link.
+ * The files are not read; a missing one, or one too short for the ranges the model gives
+ * it, is a problem: noted for analysis, refused by bench (ONNX Runtime would fail on it).
+ */
 async function checkExternal(file: string, g: OnnxGraph): Promise<string[]> {
   const dir = dirname(file);
-  const missing = new Set<string>();
-  const checked = new Map<string, boolean>();
+  const problems = new Set<string>();
+  const sizes = new Map<string, number | undefined>();
   for (const t of g.initializers.values()) {
     const location = t.external?.location;
     if (location === undefined) continue;
-    if (!checked.has(location)) {
-      let present: string | undefined;
+    if (!sizes.has(location)) {
+      let real: string | undefined;
       try {
-        present = await resolveInsideIfPresent(dir, location);
+        real = await resolveInsideIfPresent(dir, location);
       } catch (e) {
         throw new DnarchError('BAD_INPUT', `${file}: initializer ${JSON.stringify(t.name)} keeps its data in ${(e as Error).message}`);
       }
-      checked.set(location, present !== undefined);
+      sizes.set(location, real === undefined ? undefined : await regularFileSize(real).catch(() => undefined));
     }
-    if (!checked.get(location)) missing.add(location);
+    const size = sizes.get(location);
+    const where = JSON.stringify(location);
+    if (size === undefined) {
+      problems.add(`${where} is missing`);
+      continue;
+    }
+    const length = t.external?.length ?? rawByteLength(t.dataType, t.size) ?? 0;
+    const end = (t.external?.offset ?? 0) + length;
+    if (end > size) problems.add(`${where} is ${size} bytes, but ${JSON.stringify(t.name)} needs bytes up to ${end}`);
   }
-  return [...missing];
+  return [...problems];
 }
 
 const opsetText = (model: OnnxModel): string =>
@@ -93,7 +106,7 @@ function notesOf(model: OnnxModel, g: OnnxGraph, built: ReturnType<typeof toLaye
   if (consts.unused.tensors > 0) notes.push(`${consts.unused.tensors} initializer(s) (${consts.unused.elements.toLocaleString('en-US')} elements) are read by no node: not counted`);
   const external = [...new Set([...g.initializers.values()].map((t) => t.external?.location).filter((l): l is string => l !== undefined))];
   if (external.length > 0) notes.push(`weights kept in external data (${external.join(', ')}): not read for analysis`);
-  if (missingExternal.length > 0) notes.push(`external data missing beside the model: ${missingExternal.join(', ')} (analysis goes on; the model cannot run)`);
+  if (missingExternal.length > 0) notes.push(`external data: ${missingExternal.join('; ')} (analysis goes on; the model cannot run)`);
   const other = [...model.opsets.keys()].filter((d) => !isDefaultDomain(d));
   if (other.length > 0 && g.nodes.some((n) => !isDefaultDomain(n.domain))) {
     notes.push(`ops of ${other.join(', ')}: listed, not costed`);

@@ -31,7 +31,7 @@ export const unknownDims = (n: number | null): Shape | null => {
 export const isKnown = (shape: Shape): shape is number[] => shape.every((d) => d !== null);
 
 /** For messages: [1, ?, 224]; a shape of unknown rank is [...]; long shapes are cut so the message stays a line. */
-export const showShape = (shape: Shape | null): string => {
+export const showShape = (shape: readonly Dim[] | null): string => {
   if (shape === null) return '[...]';
   const dims = shape.map((d) => (d === null ? '?' : String(d)));
   return dims.length <= 12 ? `[${dims.join(', ')}]` : `[${dims.slice(0, 8).join(', ')}, ... (rank ${dims.length})]`;
@@ -93,7 +93,7 @@ export const normAxis = (axis: number, rank: number, what = 'axis'): number => {
 /** Several axes: each normalised, no repeats. */
 export const normAxes = (axes: readonly number[], rank: number, what = 'axes'): number[] => {
   const out = axes.map((a) => normAxis(a, rank, what === 'axes' ? 'axis' : what));
-  if (new Set(out).size !== out.length) throw new ShapeError(`${what} [${axes.join(', ')}] repeat an axis`);
+  if (new Set(out).size !== out.length) throw new ShapeError(`${what} ${showShape(axes)} repeat an axis`);
   return out;
 };
 

@@ -31,13 +31,13 @@ export const reshapeShape = (input: Shape | null, target: readonly number[], all
   let inferAt = -1;
   const out: Dim[] = target.map((t, i) => {
     if (t === -1) {
-      if (inferAt !== -1) throw new ShapeError(`shape [${target.join(', ')}] has more than one -1`);
+      if (inferAt !== -1) throw new ShapeError(`shape ${showShape(target)} has more than one -1`);
       inferAt = i;
       return null;
     }
     if (t === 0 && !allowZero) {
       if (input === null) return null;
-      if (i >= input.length) throw new ShapeError(`shape [${target.join(', ')}] copies dim ${i} of ${showShape(input)}, which has no such dim`);
+      if (i >= input.length) throw new ShapeError(`shape ${showShape(target)} copies dim ${i} of ${showShape(input)}, which has no such dim`);
       return input[i];
     }
     return sizeValue(t, 'shape value');
@@ -50,9 +50,9 @@ export const reshapeShape = (input: Shape | null, target: readonly number[], all
   const restOut = count(out.filter((d, i) => i !== inferAt && !copied(i)));
   if (inferAt !== -1) {
     if (restIn !== null && restOut !== null) {
-      if (restOut === 0) throw new ShapeError(`cannot infer the -1 of [${target.join(', ')}] next to a 0 size`);
+      if (restOut === 0) throw new ShapeError(`cannot infer the -1 of ${showShape(target)} next to a 0 size`);
       if (restIn % restOut !== 0) {
-        throw new ShapeError(`cannot reshape ${showShape(input)} to [${target.join(', ')}]: ${restIn} elements do not divide by ${restOut}`);
+        throw new ShapeError(`cannot reshape ${showShape(input)} to ${showShape(target)}: ${restIn} elements do not divide by ${restOut}`);
       }
       out[inferAt] = restIn / restOut;
     }
@@ -165,7 +165,7 @@ const transpose: InferRule = (node, inputs, ctx) => {
   const r = x.shape.length;
   const perm = permAttr ?? Array.from({ length: r }, (_, i) => r - 1 - i);
   if (perm.length !== r || new Set(perm).size !== r || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= r)) {
-    throw new ShapeError(`perm [${perm.join(', ')}] is not a permutation of ${r} axes`);
+    throw new ShapeError(`perm ${showShape(perm)} is not a permutation of ${r} axes`);
   }
   const shape = perm.map((p) => (x.shape as Shape)[p]);
   const fold = isKnown(x.shape) && canFold(ctx, x.value?.length ?? null, x);

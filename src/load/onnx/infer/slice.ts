@@ -117,10 +117,10 @@ const splitSizes = (node: OnnxNode, inputs: (TensorFact | undefined)[], opset: n
   }
   if (splitGiven) {
     if (split === undefined) return new Array<Dim>(n).fill(null);
-    if (split.length !== n) throw new ShapeError(`split [${split.join(', ')}] has ${split.length} sizes for ${n} outputs`);
+    if (split.length !== n) throw new ShapeError(`split ${showShape(split)} has ${split.length} sizes for ${n} outputs`);
     const sizes = split.map((s) => sizeValue(s, 'split size'));
     const sum = sizes.reduce((a, b) => a + b, 0);
-    if (d !== null && sum !== d) throw new ShapeError(`split [${split.join(', ')}] adds up to ${sum}, not the axis size ${d}`);
+    if (d !== null && sum !== d) throw new ShapeError(`split ${showShape(split)} adds up to ${sum}, not the axis size ${d}`);
     return sizes;
   }
   const numOutputs = opset >= 18 ? getInt(node, 'num_outputs') : undefined;

@@ -5,7 +5,7 @@
 import type { OnnxNode } from '../ir.js';
 import { AttrKind } from '../ir.js';
 import { getChoice, getInt, getInts } from './attributes.js';
-import { checkedAdd, checkedMul, type Dim, positive, sizeValue } from './facts.js';
+import { checkedAdd, checkedMul, type Dim, positive, showShape, sizeValue } from './facts.js';
 import { ShapeError } from './types.js';
 
 export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
@@ -43,7 +43,7 @@ export const readWindow = (
     if (attr.length !== n) throw new ShapeError(`attribute "kernel_shape" has ${attr.length} values for ${n} spatial axes`);
     kernel = attr.map((k) => positive(k, 'kernel size'));
     weightKernel?.forEach((k, i) => {
-      if (k !== null && k !== kernel[i]) throw new ShapeError(`kernel_shape [${attr.join(', ')}] does not match the weights' kernel ${k} on spatial axis ${i}`);
+      if (k !== null && k !== kernel[i]) throw new ShapeError(`kernel_shape ${showShape(attr)} does not match the weights' kernel ${k} on spatial axis ${i}`);
     });
   } else if (weightKernel !== null) {
     kernel = weightKernel;
