@@ -27,12 +27,12 @@ export async function loadOnnxForBench(target: string, opts: { inputShapes?: Inp
     }
     if (p.elemType === 0) throw new DnarchError('BAD_INPUT', `${target}: input ${JSON.stringify(p.name)} is not a tensor: bench cannot make it`);
     const dims = p.dims as number[];
-    return { name: p.name, shape: p.batchAxis ? dims.slice(1) : dims, batchAxis: p.batchAxis, elemType: p.elemType };
+    return { name: p.name, shape: dims, batchAxis: false, ...(p.batchIndex !== null ? { batchIndex: p.batchIndex } : {}), elemType: p.elemType };
   });
-  const fixed = inputs.every((i) => !i.batchAxis);
+  const fixed = inputs.every((i) => i.batchIndex === undefined);
   const batches = opts.batches ?? [1];
   if (fixed && batches.some((b) => b !== 1)) {
-    throw new DnarchError('BAD_OPTION', `--batch ${batches.join(',')}: ${target} fixes the first dimension of every input, so it runs only as it is (batch 1)`);
+    throw new DnarchError('BAD_OPTION', `--batch ${batches.join(',')}: ${target} fixes the batch of every input (no open batch dimension), so it runs only as it is`);
   }
   return { model: { kind: 'onnx-file', name: target, file, inputs }, report: analyzeOpened(opened, target).report };
 }

@@ -80,7 +80,7 @@ export const BenchReportSchema = z
     model: z.strictObject({
       name: z.string(),
       source: z.string().describe("'zoo' or the model file."),
-      inputShapes: z.array(z.array(z.int().positive())).describe('Inputs without the batch axis (NHWC).'),
+      inputShapes: z.array(z.array(z.int().positive())).describe('Inputs: of tfjs models without the batch axis (NHWC); of ONNX files their whole shapes at batch 1.'),
       weights: z.enum(['seeded', 'file']),
       weightsNote: z.string().optional(),
       flopsPerImage: z.int().nonnegative(),

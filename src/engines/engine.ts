@@ -17,6 +17,8 @@ export interface InputSpec {
   shape: number[];
   /** False for an input whose shape is whole (no batch axis to add). Default true. */
   batchAxis?: boolean;
+  /** For a whole shape: the dimension each batch size replaces (an ONNX input's open batch). */
+  batchIndex?: number;
   /** ONNX element type of the input (default FLOAT). */
   elemType?: number;
 }
@@ -35,7 +37,10 @@ export type EngineModel = RunnableModel | OnnxFileModel;
 export const isOnnxFile = (m: EngineModel): m is OnnxFileModel => (m as Partial<OnnxFileModel>).kind === 'onnx-file';
 
 /** The shape of one batch of an input. */
-export const batchShape = (s: InputSpec, batch: number): number[] => (s.batchAxis === false ? s.shape : [batch, ...s.shape]);
+export function batchShape(s: InputSpec, batch: number): number[] {
+  if (s.batchIndex !== undefined) return s.shape.map((d, i) => (i === s.batchIndex ? batch : d));
+  return s.batchAxis === false ? s.shape : [batch, ...s.shape];
+}
 
 /**
  * The inputs of one batch, created once, outside any timed region. `run()` is the whole

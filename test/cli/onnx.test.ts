@@ -55,7 +55,7 @@ describe('dnarch summarize on ONNX', { timeout: TIMEOUT }, () => {
     const out = ok(['summarize', TINY]);
     expect(out).toContain('1x8x16x16');
     expect(out).toMatch(/Format\s+onnx: producer dnarch fixtures 1, opsets ai.onnx 17, irVersion 8, graph tiny-cnn/);
-    expect(out).toContain('the first dimension of input ("N") is taken as the batch: 1');
+    expect(out).toContain('the batch is taken as 1 (--batch to change it) for input (dimension 0, "N")');
   });
 
   it('open height and width: named in a note, totals incomplete; --input-shape makes them complete', () => {
@@ -162,14 +162,14 @@ describe('the other commands on ONNX', { timeout: TIMEOUT }, () => {
     ]);
     expect(r.results.map((x) => [x.engine, x.batch, x.status])).toEqual([['onnxruntime', 1, 'ok'], ['onnxruntime', 2, 'ok']]);
     expect(r.model.macsPerImage).toBe(TINY_MACS);
-    expect(r.model.inputShapes).toEqual([[3, 32, 32]]);
+    expect(r.model.inputShapes).toEqual([[1, 3, 32, 32]]);
   });
 
   it('bench refuses tfjs engines and --profile for ONNX, and open sizes, in one line', () => {
     expectUsageError(dnarch(['bench', TINY, '--engine', 'wasm']), ['is an ONNX file', 'onnxruntime']);
     expectUsageError(dnarch(['bench', TINY, '--profile']), ['--profile', 'ONNX file']);
     expectUsageError(dnarch(['bench', OPEN]), ['leaves height, width open', '--input-shape image=1x3x<height>x<width>']);
-    expectUsageError(dnarch(['bench', ATTENTION, '--batch', '2']), ['fixes the first dimension']);
+    expectUsageError(dnarch(['bench', ATTENTION, '--batch', '2']), ['fixes the batch of every input']);
   });
 
   it('bench with --input-shape runs a file with open sizes', () => {

@@ -4,11 +4,12 @@ import type { TensorFact } from './infer/types.js';
 
 /**
  * The sizes of a graph's inputs. ONNX files often leave dimensions open: a symbolic batch
- * ('N', 'batch_size'), and sometimes the image size ('height', 'width'). The first
- * dimension of an input, when open, is the batch: 1, or --batch. Any other open dimension
- * comes from --input-shape (name=1x3x224x224, repeatable; the name may be left out when the
- * model has one input), or from another input that shares its symbol; otherwise it stays
- * unknown and is named in the report, never guessed.
+ * ('N', 'batch_size'), and sometimes the image size ('height', 'width'). An input's batch is
+ * the open dimension whose symbol says so (batch, batch_size, N, bs), else its first
+ * dimension when that is open: 1, or --batch. Any other open dimension comes from
+ * --input-shape (name=1x3x224x224, repeatable; the name may be left out when the model has
+ * one input), or from another input that shares its symbol; otherwise it stays unknown and
+ * is named in the report, never guessed.
  */
 
 export interface InputShapeArg {
@@ -23,8 +24,8 @@ export interface PlannedInput {
   elemType: number;
   /** Sizes used for analysis; null entries are still unknown, null when even the rank is. */
   dims: (number | null)[] | null;
-  /** Dimension 0 was open and took the batch: bench may set it to each --batch. */
-  batchAxis: boolean;
+  /** The open dimension that took the batch (bench sets it to each --batch), or null. */
+  batchIndex: number | null;
   declared: DeclaredDim[] | null;
   /** Names of the dimensions still open. */
   open: string[];
@@ -41,6 +42,16 @@ const dimText = (dims: readonly DeclaredDim[] | null): string =>
   dims === null ? 'rank unknown' : `[${dims.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 
 const bad = (message: string): DnarchError => new DnarchError('BAD_OPTION', message);
+
+/** Symbols that name a batch, wherever they stand (a sequence-first model has [seq, batch, features]). */
+const BATCH_SYMBOL = /batch|^n$|^bs$/i;
+
+/** The dimension an input's batch is: one whose symbol says batch, else the first when it is open; -1 for none. */
+function batchIndexOf(dims: readonly DeclaredDim[]): number {
+  const named = dims.findIndex((d) => typeof d === 'string' && BATCH_SYMBOL.test(d));
+  if (named >= 0) return named;
+  return dims.length > 0 && typeof dims[0] !== 'number' ? 0 : -1;
+}
 
 /**
  * Which --input-shape goes with which input, checked: unknown names, duplicates, an unnamed
@@ -103,29 +114,34 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
   // through a shared symbol); an explicit --batch that contradicts a size given there is refused.
   const batched: string[] = [];
   const batchSymbols = new Set<string>();
+  const batchAt = new Map<string, number>();
   for (const input of graph.inputs) {
     if (!input.dims || input.dims.length === 0) continue;
-    const first = input.dims[0];
+    const at = batchIndexOf(input.dims);
     const shape = given.get(input.name);
-    if (shape) {
-      if (opts.batch !== undefined && typeof first !== 'number' && shape[0] !== batch) {
-        const symbol = typeof first === 'string' ? ` ("${first}")` : '';
-        throw bad(`--batch ${batch}: --input-shape ${input.name}=${shape.join('x')} gives its first dimension${symbol} as ${shape[0]}`);
+    if (at < 0) {
+      if (opts.batch !== undefined && !shape && typeof input.dims[0] === 'number' && input.dims[0] !== batch) {
+        throw bad(`--batch ${batch}: input ${JSON.stringify(input.name)} has a fixed first dimension of ${input.dims[0]} in ${file}`);
       }
       continue;
     }
-    if (typeof first === 'number') {
-      if (opts.batch !== undefined && first !== batch) throw bad(`--batch ${batch}: input ${JSON.stringify(input.name)} has a fixed first dimension of ${first} in ${file}`);
+    const symbol = input.dims[at];
+    const named = typeof symbol === 'string' ? ` ("${symbol}")` : '';
+    if (shape) {
+      if (opts.batch !== undefined && shape[at] !== batch) {
+        throw bad(`--batch ${batch}: --input-shape ${input.name}=${shape.join('x')} gives its batch dimension${named} as ${shape[at]}`);
+      }
       continue;
     }
-    if (typeof first === 'string' && symbols.has(first) && !batchSymbols.has(first)) {
-      const value = symbols.get(first) as number;
-      if (opts.batch !== undefined && value !== batch) throw bad(`--batch ${batch}: dimension "${first}" of ${JSON.stringify(input.name)} is ${value} from --input-shape`);
+    if (typeof symbol === 'string' && symbols.has(symbol) && !batchSymbols.has(symbol)) {
+      const value = symbols.get(symbol) as number;
+      if (opts.batch !== undefined && value !== batch) throw bad(`--batch ${batch}: dimension${named} of ${JSON.stringify(input.name)} is ${value} from --input-shape`);
       continue;
     }
-    bind(first, batch, `--batch ${batch}`);
-    if (typeof first === 'string') batchSymbols.add(first);
-    batched.push(`${input.name} (${first === null ? 'unnamed' : JSON.stringify(first)})`);
+    bind(symbol, batch, `--batch ${batch}`);
+    if (typeof symbol === 'string') batchSymbols.add(symbol);
+    batchAt.set(input.name, at);
+    batched.push(`${input.name} (dimension ${at}${typeof symbol === 'string' ? `, "${symbol}"` : ''})`);
   }
 
   const inputs: PlannedInput[] = [];
@@ -138,21 +154,22 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
       input.dims?.map((d, i) => {
         if (typeof d === 'number') return d;
         if (typeof d === 'string' && symbols.has(d)) return symbols.get(d) as number;
-        if (i === 0 && d === null) return batch;
+        if (i === batchAt.get(input.name) && d === null) return batch;
         open.push(d ?? `dimension ${i}`);
         return null;
       }) ??
       null;
     if (dims === null) open.push('its rank');
-    // A batch axis: its first dimension took the batch (bench may set it to each --batch), not a given size.
-    const first = input.dims?.[0];
-    const batchAxis = !fixed && input.dims !== null && input.dims.length > 0 && (first === null || (typeof first === 'string' && batchSymbols.has(first)));
-    inputs.push({ name: input.name, elemType: input.elemType ?? 0, dims, batchAxis, declared: input.dims, open });
+    // The dimension that took the batch (bench may set it to each --batch), not a given size.
+    const at = batchAt.get(input.name);
+    const shared = input.dims?.findIndex((d) => typeof d === 'string' && batchSymbols.has(d)) ?? -1;
+    const batchIndex = fixed ? null : at !== undefined ? at : shared >= 0 ? shared : null;
+    inputs.push({ name: input.name, elemType: input.elemType ?? 0, dims, batchIndex, declared: input.dims, open });
     facts.set(input.name, { dtype: input.elemType ?? 0, shape: dims });
   }
 
   if (batched.length > 0) {
-    notes.push(`the first dimension of ${batched.join(', ')} is taken as the batch: ${batch}${opts.batch === undefined ? ' (--batch to change it)' : ''}`);
+    notes.push(`the batch is taken as ${batch}${opts.batch === undefined ? ' (--batch to change it)' : ''} for ${batched.join(', ')}`);
   }
   for (const p of inputs.filter((i) => i.open.length > 0)) {
     const example = p.dims ? p.dims.map((d, i) => d ?? `<${typeof p.declared?.[i] === 'string' ? p.declared[i] : `d${i}`}>`).join('x') : '<dims>';

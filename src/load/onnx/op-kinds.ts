@@ -356,6 +356,8 @@ export const OP_KINDS: ReadonlyMap<string, Mapper> = new Map<string, Mapper>([
   ['Pad', pad],
   ['Resize', resize],
   ['Upsample', resize],
+  // GridSample reads each output point from the input at a computed position: a resize's taps.
+  ['GridSample', (c) => ({ kind: 'Resize', config: { mode: getString(c.node, 'mode', 'linear') === 'nearest' ? 'nearest' : getString(c.node, 'mode', 'linear') === 'cubic' || getString(c.node, 'mode', 'linear') === 'bicubic' ? 'cubic' : 'linear', resizedAxes: Math.max(1, (shapeOf(c, 0)?.length ?? 4) - 2) } })],
   ['Transpose', transpose],
   ['Reshape', reshape],
   ['Squeeze', channelPick('Reshape')],

@@ -30,10 +30,10 @@ describe('the batch: an open first dimension', () => {
     expect(row(report, 'conv').outputShape).toEqual([1, 4, ho, wo]);
     expect(row(report, 'conv').macs).toBe(1 * 4 * ho * wo * (3 * 3 * 3));
     expect(report.complete).toBe(true);
-    const note = (report.notes ?? []).find((n) => n.includes('taken as the batch'));
+    const note = (report.notes ?? []).find((n) => n.startsWith('the batch is taken as'));
     expect(note).toBeDefined();
     expect(note).toContain('"N"');
-    expect(note).toContain(': 1');
+    expect(note).toContain('taken as 1');
     expect(note).toContain('--batch');
   });
 
@@ -42,9 +42,9 @@ describe('the batch: an open first dimension', () => {
     const [ho, wo] = [convOut(8, 3), convOut(8, 3)];
     expect(report.model.inputShapes).toEqual([[5, 3, 8, 8]]);
     expect(row(report, 'conv').macs).toBe(5 * 4 * ho * wo * (3 * 3 * 3));
-    expect(opened.onnx?.inputs[0].batchAxis).toBe(true);
-    const note = (report.notes ?? []).find((n) => n.includes('taken as the batch'));
-    expect(note).toContain(': 5');
+    expect(opened.onnx?.inputs[0].batchIndex).toBe(0);
+    const note = (report.notes ?? []).find((n) => n.startsWith('the batch is taken as'));
+    expect(note).toContain('taken as 5');
     // Given explicitly: no hint to use the flag.
     expect(note).not.toContain('--batch to change it');
   });
@@ -52,7 +52,15 @@ describe('the batch: an open first dimension', () => {
   it('takes the batch for a first dimension that has neither a value nor a name', async () => {
     const { report } = await analyzeModel(convModel([null, 3, 8, 8]), { batch: 2 });
     expect(report.model.inputShapes).toEqual([[2, 3, 8, 8]]);
-    expect((report.notes ?? []).some((n) => n.includes('x (unnamed)'))).toBe(true);
+    expect((report.notes ?? []).some((n) => n.includes('x (dimension 0)'))).toBe(true);
+  });
+
+  it('takes the dimension whose symbol names the batch, wherever it stands: [seq, batch, features]', async () => {
+    const m = new OnnxModelBuilder().input('x', ['seq', 'batch', 8]).node('Relu', ['x'], ['y'], {}, { name: 'relu' }).output('y', ['seq', 'batch', 8]);
+    const { report, opened } = await analyzeModel(m);
+    expect(report.model.inputShapes).toEqual([[null, 1, 8]]);
+    expect(opened.onnx?.inputs[0].batchIndex).toBe(1);
+    expect((report.notes ?? []).some((n) => n.includes('leaves seq open'))).toBe(true);
   });
 
   it('accepts --batch equal to a fixed first dimension', async () => {
@@ -267,8 +275,8 @@ describe('planInputs, called directly', () => {
     g.inputs[1].dims = ['B', 'D'];
     const plan = planInputs(g, 'm.onnx', { inputShapes: [{ name: 'a', dims: [2, 7, 32] }] });
     // a is fixed at 2 by --input-shape; b's "B" is the same dimension, so bench must not vary it with --batch.
-    expect(plan.inputs[0].batchAxis).toBe(false);
-    expect(plan.inputs[1].batchAxis).toBe(false);
+    expect(plan.inputs[0].batchIndex).toBeNull();
+    expect(plan.inputs[1].batchIndex).toBeNull();
   });
 
   it('leaves the model with no inputs alone, and names none in an error', () => {

@@ -144,6 +144,6 @@ describe.skipIf(!present)('torchvision exports (../shared/real-models/onnx/torch
   it('the dynamic-batch SqueezeNet takes batch 1 without --input-shape, and says so', async () => {
     const r = await report(join(DIR, 'torchvision/squeezenet1_1_op13_dynbatch.onnx'), []);
     expect(r.totals.macs).toBe(349151936);
-    expect(r.notes?.[0]).toBe('the first dimension of input ("batch") is taken as the batch: 1 (--batch to change it)');
+    expect(r.notes?.[0]).toBe('the batch is taken as 1 (--batch to change it) for input (dimension 0, "batch")');
   });
 });

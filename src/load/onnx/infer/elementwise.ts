@@ -37,7 +37,8 @@ const legacyShapes = (node: OnnxNode, a: Shape | null, b: Shape | null): (Shape 
   const padded: Shape = a.map(() => 1);
   b.forEach((d, i) => {
     const ad = a[axis + i];
-    if (d !== null && ad !== null && d !== ad) {
+    // A size-1 dim of B is repeated along A's (PyTorch's legacy exports rely on it, as ONNX Runtime does).
+    if (d !== null && ad !== null && d !== ad && d !== 1) {
       throw new ShapeError(`shape ${showShape(b)} does not match ${showShape(a)} at axis ${axis}`);
     }
     padded[axis + i] = d;

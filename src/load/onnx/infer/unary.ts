@@ -90,9 +90,15 @@ const dropout: InferRule = (_node, inputs, ctx) => {
   return [fact(x.dtype, x.shape), fact(ctx.opset < 10 ? x.dtype : ElemType.BOOL, x.shape)];
 };
 
-const prelu: InferRule = (_node, inputs) => {
+/**
+ * PRelu: the slope broadcasts to X (numpy rules, opset 7+). Before opset 7 a slope of C
+ * elements applied along the channel axis 1, as PyTorch's PReLU(num_parameters=C) exports.
+ */
+const prelu: InferRule = (_node, inputs, ctx) => {
   const x = need(inputs, 0, 'X');
-  checkUnidirectional(need(inputs, 1, 'slope').shape, x.shape, 'slope');
+  const slope = need(inputs, 1, 'slope').shape;
+  const perChannel = ctx.opset < 7 && slope !== null && slope.length === 1 && x.shape !== null && x.shape.length >= 2 && (slope[0] === x.shape[1] || slope[0] === null || x.shape[1] === null);
+  if (!perChannel) checkUnidirectional(slope, x.shape, 'slope');
   return [fact(x.dtype, x.shape)];
 };
 
