@@ -203,13 +203,15 @@ export async function detectFormat(file: string): Promise<{ name: string; sniff:
   return { name: format?.name ?? 'unknown', sniff: s, format };
 }
 
+/** What a file that no format matches is told. */
+export const notAModel = (file: string): DnarchError =>
+  new DnarchError('BAD_INPUT', `${file} is not a model file dnarch reads: not ONNX, JSON (tfjs model.json, Keras to_json), a .keras archive or HDF5`);
+
 /** Opens a model file (or a directory holding one) with the frontend its content calls for. */
 export async function openModelFile(arg: string, opts: FileOptions = {}): Promise<OpenedModel> {
   const resolved = await resolveModelPath(arg);
   const { sniff: s, format } = await detectFormat(resolved.file);
-  if (!format) {
-    throw new DnarchError('BAD_INPUT', `${resolved.file} is not a model file dnarch reads: not ONNX, JSON (tfjs model.json, Keras to_json), a .keras archive or HDF5`);
-  }
+  if (!format) throw notAModel(resolved.file);
   if (format.name !== 'onnx' && !opts.lenient && (opts.inputShapes?.length || opts.batch !== undefined)) {
     throw new DnarchError('BAD_OPTION', `--input-shape and --batch set the open dimensions of ONNX files; ${resolved.file} is ${format.name === 'json' ? 'a JSON model' : `a ${format.name} file`}`);
   }

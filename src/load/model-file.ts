@@ -1,6 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
-import { detectFormat, FORMATS, MAX_MODEL_JSON_BYTES } from './formats.js';
+import { detectFormat, MAX_MODEL_JSON_BYTES, notAModel } from './formats.js';
 import { readKerasArchive } from './keras-archive.js';
 import { modelFromTopology } from './build-model.js';
 import { normalizeTopology } from './keras-config.js';
@@ -36,7 +36,8 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
     throw new DnarchError('BAD_INPUT', `${file} is an ONNX model: it runs on onnxruntime as it is; tfjs engines and --tfjs export need a layers model`);
   }
   // Everything else is refused by its own format's reader, in its own words.
-  await (format ?? FORMATS[FORMATS.length - 1]).open(sniff, {});
+  if (!format) throw notAModel(file);
+  await format.open(sniff, {});
   throw new DnarchError('BAD_INPUT', `${file} is not a layers model`);
 }
 
