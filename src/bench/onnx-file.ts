@@ -3,7 +3,7 @@ import type { ModelReport } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { OnnxFileModel } from '../engines/engine.js';
 import { detectFormat, openModelFile } from '../load/formats.js';
-import type { InputShapeArg } from '../load/onnx/inputs.js';
+import { sizeExample, type InputShapeArg } from '../load/onnx/inputs.js';
 import { resolveModelPath } from '../load/paths.js';
 
 /**
@@ -22,8 +22,7 @@ export async function loadOnnxForBench(target: string, opts: { inputShapes?: Inp
   }
   const inputs = onnx.inputs.map((p) => {
     if (p.dims === null || p.open.length > 0) {
-      const example = p.dims ? p.dims.map((d, i) => d ?? `<${typeof p.declared?.[i] === 'string' ? p.declared[i] : `d${i}`}>`).join('x') : '<dims>';
-      throw new DnarchError('BAD_OPTION', `${target}: input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open: give --input-shape ${p.name}=${example} to run it`);
+      throw new DnarchError('BAD_OPTION', `${target}: input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open: give --input-shape ${p.name}=${sizeExample(p)} to run it`);
     }
     if (p.elemType === 0) throw new DnarchError('BAD_INPUT', `${target}: input ${JSON.stringify(p.name)} is not a tensor: bench cannot make it`);
     const dims = p.dims as number[];

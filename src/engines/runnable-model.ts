@@ -1,12 +1,12 @@
-import { open, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { buildModel } from '../api.js';
 import { DnarchError } from '../errors.js';
-import { isZipMagic, kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../load/keras-archive.js';
+import { detectFormat } from '../load/formats.js';
+import { kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../load/keras-archive.js';
 import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/model-file.js';
 import { OPAQUE_CLASS_NAME } from '../load/opaque-layer.js';
+import { resolveModelPath } from '../load/paths.js';
 import { readCapped } from '../load/safe-path.js';
 import { loadWeights } from '../load/weights.js';
 import type { ModelOptions } from '../zoo/options.js';
@@ -55,25 +55,6 @@ export function refuseOpaque(model: LayersModel, label: string): void {
         `${label}: layer "${l.name}" (${l.getClassName()}) cannot run: tfjs has no such layer, so dnarch can analyse this model but not execute it`,
       );
     }
-  }
-}
-
-async function resolveModelJson(file: string): Promise<string> {
-  try {
-    return (await stat(file)).isDirectory() ? join(file, 'model.json') : file;
-  } catch {
-    return file; // loadModelFile has already said what is wrong with it
-  }
-}
-
-async function isZip(file: string): Promise<boolean> {
-  const h = await open(file, 'r');
-  try {
-    const head = new Uint8Array(4);
-    await h.read(head, 0, 4, 0);
-    return isZipMagic(head);
-  } finally {
-    await h.close();
   }
 }
 
@@ -150,12 +131,13 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
   const base = { name: target, model, dispose: () => model.dispose() };
   try {
     refuseOpaque(model, target);
-    const file = await resolveModelJson(target);
+    // The same file and format the loader took (src/load/paths.ts, formats.ts).
+    const { file } = await resolveModelPath(target);
     const seeded = (note: string): RunnableModel => {
       seedWeights(model, opts.seed ?? 1);
       return { ...base, weights: 'seeded', note };
     };
-    if (await isZip(file)) {
+    if ((await detectFormat(file)).name === 'keras') {
       const why = await setKerasWeights(model, file);
       return why === undefined ? { ...base, weights: 'file' } : seeded(`the .keras weights were not used (${why}): seeded random weights`);
     }

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import type { LayerGraph } from '../graph/types.js';
 import { DnarchError } from '../errors.js';
 import type { OnnxOptions, OpenedOnnx } from './onnx/open.js';
+import { isHdf5Magic, isZipMagic } from './magic.js';
 import { resolveModelPath } from './paths.js';
 import { readCapped, regularFileSize } from './safe-path.js';
 
@@ -49,10 +50,6 @@ interface ModelFormat {
 const HEAD_BYTES = 512;
 
 const ascii = (head: Uint8Array): string => new TextDecoder('latin1').decode(head);
-const startsWith = (head: Uint8Array, bytes: readonly number[]): boolean => bytes.every((b, i) => head[i] === b);
-
-const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
 /** ModelProto's top-level fields: field number -> wire type (0 varint, 2 length-delimited). */
 const MODEL_FIELDS = new Map<number, number>([[1, 0], [2, 2], [3, 2], [4, 2], [5, 0], [6, 2], [7, 2], [8, 2], [14, 2], [20, 2], [25, 2]]);
@@ -148,10 +145,10 @@ async function openJson(s: Sniff): Promise<OpenedModel> {
 
 /** The formats in detection order. */
 export const FORMATS: readonly ModelFormat[] = [
-  { name: 'keras', match: (s) => startsWith(s.head, ZIP_MAGIC), open: (s) => openLayersFormat(s, 'keras') },
+  { name: 'keras', match: (s) => isZipMagic(s.head), open: (s) => openLayersFormat(s, 'keras') },
   {
     name: 'hdf5',
-    match: (s) => startsWith(s.head, HDF5_MAGIC),
+    match: (s) => isHdf5Magic(s.head),
     open: refuse(
       (s) =>
         `${s.file} is an HDF5 file (a Keras 2 .h5 model or weights): dnarch reads .keras archives, model.json, Keras to_json() files and ONNX; ` +

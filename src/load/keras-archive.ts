@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
 import { DnarchError } from '../errors.js';
+import { isHdf5Magic } from './magic.js';
 
 /**
  * Reads a Keras 3 `.keras` archive: a zip holding config.json (the model, serialised by
@@ -121,13 +122,7 @@ const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
 const WEIGHTS = 'model.weights.h5';
 
-/** True when the bytes start like a zip archive (a local file header or an empty archive). */
-export function isZipMagic(head: Uint8Array): boolean {
-  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
-}
-
-const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-const isHdf5Magic = (head: Uint8Array): boolean => head.length >= 8 && HDF5_MAGIC.every((b, i) => head[i] === b);
+export { isZipMagic } from './magic.js';
 
 /** Reads a `.keras` archive from disk. Throws DnarchError('BAD_INPUT') naming the file and the entry. */
 export async function readKerasArchive(file: string, opts: KerasArchiveOptions = {}): Promise<KerasArchive> {

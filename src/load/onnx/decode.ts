@@ -1,5 +1,6 @@
 import { DnarchError } from '../../errors.js';
 import { AttrKind, ElemType, type DeclaredDim, type OnnxAttribute, type OnnxFunction, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from './ir.js';
+import { quote } from './infer/facts.js';
 import { modelProtoType } from './proto.js';
 import { elemTypeName, rawByteLength, readRaw, readTyped, typedLength } from './tensor-data.js';
 
@@ -25,8 +26,6 @@ function int(v: unknown): number {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/** A name from the file inside a message: quoted and escaped (one line, no control characters), cut when long. */
-const quote = (name: string): string => JSON.stringify(name.length > 80 ? `${name.slice(0, 80)}...` : name);
 const list = (v: unknown): Msg[] => (Array.isArray(v) ? (v as Msg[]) : []);
 /** Set in the file: protobufjs puts defaults on the prototype and decoded fields on the message. */
 const has = (m: Msg, key: string): boolean => Object.hasOwn(m, key);

@@ -86,6 +86,10 @@ function assign(graph: OnnxGraph, file: string, args: InputShapeArg[], lenient: 
   return given;
 }
 
+/** The --input-shape to give for an input with open dimensions: its known sizes, and <symbol> for the others (1x3x<height>x<width>). */
+export const sizeExample = (p: PlannedInput): string =>
+  p.dims ? p.dims.map((d, i) => d ?? `<${typeof p.declared?.[i] === 'string' ? p.declared[i] : `d${i}`}>`).join('x') : '<dims>';
+
 /** Facts of the graph inputs for shape inference, with the notes a person needs about them. */
 export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?: InputShapeArg[]; batch?: number; lenient?: boolean } = {}): InputPlan {
   const notes: string[] = [];
@@ -172,9 +176,8 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
     notes.push(`the batch is taken as ${batch}${opts.batch === undefined ? ' (--batch to change it)' : ''} for ${batched.join(', ')}`);
   }
   for (const p of inputs.filter((i) => i.open.length > 0)) {
-    const example = p.dims ? p.dims.map((d, i) => d ?? `<${typeof p.declared?.[i] === 'string' ? p.declared[i] : `d${i}`}>`).join('x') : '<dims>';
     notes.push(
-      `input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open ${dimText(p.declared)}: give --input-shape ${p.name}=${example}; ` +
+      `input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open ${dimText(p.declared)}: give --input-shape ${p.name}=${sizeExample(p)}; ` +
         'what depends on it has unknown shapes and the totals are incomplete',
     );
   }

@@ -140,6 +140,9 @@ const merge = (kind: string): Mapper => (c) => ({ kind, config: { operands: oper
 
 const plain = (kind: string, config: Record<string, unknown> = {}): Mapper => () => ({ kind, config });
 
+/** The spatial axes of a rank-`rank` map: 1..rank-2 channels last, 2..rank-1 channels first. */
+const spatialAxes = (rank: number, layout: Layout): number[] => Array.from({ length: rank - 2 }, (_, i) => i + (layout === 'channelsLast' ? 1 : 2));
+
 const spatialRankOf = (c: OpContext): number => Math.max(1, (shapeOf(c, 0)?.length ?? 4) - 2);
 
 const pool = (kind: 'MaxPooling' | 'AveragePooling' | 'LpPooling'): Mapper => (c) => {
@@ -161,7 +164,7 @@ const reduce = (global: string | null): Mapper => (c) => {
   const rank = shapeOf(c, 0)?.length;
   const axes = reduceAxes(c)?.map((a) => (rank !== undefined && a < 0 ? a + rank : a)).sort((x, y) => x - y);
   if (global && rank !== undefined && rank >= 3 && axes) {
-    const spatial = c.layout === 'channelsLast' ? Array.from({ length: rank - 2 }, (_, i) => i + 1) : Array.from({ length: rank - 2 }, (_, i) => i + 2);
+    const spatial = spatialAxes(rank, c.layout);
     if (axes.length === spatial.length && axes.every((a, i) => a === spatial[i])) return { kind: `${global}${rank - 2}D`, config: {} };
   }
   return { kind: 'Reduce', config: {} };
@@ -173,7 +176,7 @@ const pad: Mapper = (c) => {
   const pads = getInts(c.node, 'pads') ?? (present(c, 1) ? c.inputs[1]?.value : undefined);
   const axesIn = present(c, 3) ? c.inputs[3]?.value : undefined;
   if (rank === undefined || rank < 3 || !pads || axesIn || pads.length !== 2 * rank) return { kind: 'Pad', config: {} };
-  const spatial = c.layout === 'channelsLast' ? Array.from({ length: rank - 2 }, (_, i) => i + 1) : Array.from({ length: rank - 2 }, (_, i) => i + 2);
+  const spatial = spatialAxes(rank, c.layout);
   const others = Array.from({ length: rank }, (_, i) => i).filter((i) => !spatial.includes(i));
   if (others.some((i) => pads[i] !== 0 || pads[i + rank] !== 0)) return { kind: 'Pad', config: {} };
   return { kind: `ZeroPadding${rank - 2}D`, config: { padding: spatial.map((i) => [pads[i], pads[i + rank]]) } };
@@ -187,16 +190,22 @@ const resize: Mapper = (c) => {
   return { kind: 'Resize', config: { mode: mode === 'bilinear' || mode === 'linear' ? 'linear' : mode, resizedAxes: resized } };
 };
 
+/** The layout a transpose moves channels to, when that is all it does ([0, 3, 1, 2]: first; [0, 2, 3, 1]: last). */
+export function layoutChange(perm: readonly number[] | undefined): Layout | undefined {
+  const r = perm?.length ?? 0;
+  if (!perm || r < 3) return undefined;
+  const toFirst = [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
+  const toLast = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
+  if (perm.every((p, i) => p === toFirst[i])) return 'channelsFirst';
+  if (perm.every((p, i) => p === toLast[i])) return 'channelsLast';
+  return undefined;
+}
+
 /** A transpose that only moves channels from last to first (or back) keeps the spatial axes in order. */
 const transpose: Mapper = (c) => {
   const perm = getInts(c.node, 'perm');
-  const r = perm?.length ?? 0;
-  if (perm && r >= 3) {
-    const toFirst = [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
-    const toLast = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
-    if (perm.every((p, i) => p === toFirst[i])) return { kind: 'LayoutTranspose', config: { to: 'channelsFirst' } };
-    if (perm.every((p, i) => p === toLast[i])) return { kind: 'LayoutTranspose', config: { to: 'channelsLast' } };
-  }
+  const to = layoutChange(perm);
+  if (to) return { kind: 'LayoutTranspose', config: { to } };
   const kept = regroupsChannels(c);
   if (kept > 0) return { kind: 'ChannelRegroup', config: { perm, spatialRank: kept } };
   return { kind: 'Permute', config: { perm } };
@@ -253,7 +262,7 @@ const slice: Mapper = (c) => {
   const rank = inShape?.length ?? 0;
   const { starts, ends, axes, steps } = sliceArgs(c);
   if (!inShape || !outShape || rank < 3 || !starts || !ends || steps?.some((s) => s !== 1)) return { kind: 'Slice', config: {} };
-  const spatial = c.layout === 'channelsLast' ? Array.from({ length: rank - 2 }, (_, i) => i + 1) : Array.from({ length: rank - 2 }, (_, i) => i + 2);
+  const spatial = spatialAxes(rank, c.layout);
   const before = new Array<number>(rank).fill(0);
   (axes ?? starts.map((_, i) => i)).forEach((a, i) => {
     const axis = a < 0 ? a + rank : a;

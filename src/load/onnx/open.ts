@@ -7,9 +7,10 @@ import { decodeOnnx } from './decode.js';
 import { inlineFunctions } from './functions.js';
 import { skimOnnx } from './skim.js';
 import { rawByteLength } from './tensor-data.js';
+import { declaredFact } from './infer/control-flow.js';
 import { inferShapes } from './infer/infer.js';
 import type { TensorFact } from './infer/types.js';
-import { isDefaultDomain, opName, type OnnxGraph, type OnnxModel, type OnnxValueInfo } from './ir.js';
+import { isDefaultDomain, opName, type OnnxGraph, type OnnxModel } from './ir.js';
 import { planInputs, type InputShapeArg, type PlannedInput } from './inputs.js';
 import { toLayerGraph } from './to-graph.js';
 
@@ -35,16 +36,9 @@ export interface OpenedOnnx {
   missingExternal: string[];
 }
 
-/** What the file's own declarations say of a value, when they say everything (no open dimension). */
-function declaredFacts(g: OnnxGraph): Map<string, TensorFact> {
-  const out = new Map<string, TensorFact>();
-  const add = (v: OnnxValueInfo) => {
-    if (v.elemType !== null && v.dims && v.dims.every((d) => typeof d === 'number')) out.set(v.name, { dtype: v.elemType, shape: v.dims as number[] });
-  };
-  g.valueInfo.forEach(add);
-  g.outputs.forEach(add);
-  return out;
-}
+/** What the file's own declarations say of its values (inference uses them only where they are complete). */
+const declaredFacts = (g: OnnxGraph): Map<string, TensorFact> =>
+  new Map([...g.valueInfo.values(), ...g.outputs].map((v): [string, TensorFact] => [v.name, declaredFact(v)]));
 
 /**
  * Every external-data location is checked: inside the model's directory, no escape by link.

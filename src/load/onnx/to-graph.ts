@@ -6,7 +6,7 @@ import type { TensorFact } from './infer/types.js';
 import { ShapeError } from './infer/types.js';
 import { isDefaultDomain, opName, type OnnxGraph, type OnnxNode } from './ir.js';
 import type { InputPlan } from './inputs.js';
-import { mapOp, type Layout } from './op-kinds.js';
+import { layoutChange, mapOp, type Layout } from './op-kinds.js';
 
 /**
  * The LayerGraph of an ONNX graph: a node per graph input and per live node (constant
@@ -70,11 +70,7 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
   // An input is channels-last when it is transposed to channels-first before use (tf2onnx, keras2onnx, dnarch's own export).
   const toFirst = new Set<string>();
   for (const n of consts.live) {
-    if (isDefaultDomain(n.domain) && n.opType === 'Transpose') {
-      const perm = n.attributes.get('perm')?.ints;
-      const r = perm?.length ?? 0;
-      if (perm && r >= 3 && perm[0] === 0 && perm[1] === r - 1) toFirst.add(n.input[0]);
-    }
+    if (isDefaultDomain(n.domain) && n.opType === 'Transpose' && layoutChange(n.attributes.get('perm')?.ints) === 'channelsFirst') toFirst.add(n.input[0]);
   }
   for (const input of plan.inputs) {
     const layer = names.take(input.name);

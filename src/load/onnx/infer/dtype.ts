@@ -17,19 +17,8 @@ const INT_BITS = new Map<number, { bits: number; signed: boolean }>([
   [ElemType.UINT4, { bits: 4, signed: false }],
 ]);
 
-const FLOATS = new Set<number>([
-  ElemType.FLOAT,
-  ElemType.DOUBLE,
-  ElemType.FLOAT16,
-  ElemType.BFLOAT16,
-  ElemType.FLOAT8E4M3FN,
-  ElemType.FLOAT8E4M3FNUZ,
-  ElemType.FLOAT8E5M2,
-  ElemType.FLOAT8E5M2FNUZ,
-]);
-
 export const isIntType = (dt: number): boolean => INT_BITS.has(dt);
-export const isFloatType = (dt: number): boolean => FLOATS.has(dt);
+export { isFloatType } from '../tensor-data.js';
 
 /**
  * A computed number as the type stores it, or undefined when the result is not a value of
