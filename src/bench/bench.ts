@@ -3,7 +3,6 @@ import { type ModelReport, SCHEMA_VERSION } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { EngineStatus } from '../engines/discovery.js';
 import { ENGINE_NAMES, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineName, type EngineSession } from '../engines/engine.js';
-import type { RunnableModel } from '../engines/runnable-model.js';
 import type { InputShapeArg } from '../load/onnx/inputs.js';
 import { looksLikePath } from '../load/paths.js';
 import type { ModelOptions } from '../zoo/options.js';
@@ -12,7 +11,7 @@ import { loadOnnxForBench } from './onnx-file.js';
 import { explainFailure } from './resource-limits.js';
 import { summarize } from './stats.js';
 import { defaultClock, timeRuns, type Clock } from './timing-loop.js';
-import { BENCH_CONVENTIONS, type BenchProfile, type BenchReport, type BenchResult } from './types.js';
+import { BENCH_CONVENTIONS, type BenchProfile, type BenchReport, type BenchResult, type Peaks } from './types.js';
 
 export interface BenchOptions {
   /**
@@ -34,7 +33,7 @@ export interface BenchOptions {
   model?: ModelOptions;
   /** ONNX files: sizes of inputs the file leaves open (--input-shape); the batch comes from `batches`. */
   inputShapes?: InputShapeArg[];
-  /** Per-layer profile on a tfjs engine: how many of the slowest layers to keep. */
+  /** Per-layer profile on the engine timed first: how many of the slowest rows to show (JSON keeps all). */
   profile?: number;
 }
 
@@ -45,6 +44,10 @@ export interface BenchHooks {
   engine?: (name: EngineName) => Engine;
   clock?: Clock;
   rss?: () => number;
+  /** A step that is not a run (measuring the peaks), for the progress line. */
+  onStage?(label: string): void;
+  /** Injected in tests: this machine's peaks for the threads asked. */
+  peaks?: (threads?: number) => Promise<Peaks>;
 }
 
 /**
@@ -147,9 +150,27 @@ async function benchEngine(
   return out;
 }
 
-async function profileOn(rm: RunnableModel, report: ModelReport, engine: string, batch: number, top: number): Promise<BenchProfile> {
+/** Profiled runs of onnxruntime (after warm-up runs of their own): its kernels are timed by ORT itself. */
+export const ORT_PROFILE_RUNS = 10;
+export const ORT_PROFILE_WARMUP = 3;
+
+/**
+ * The per-layer profile on the engine that was timed: onnxruntime through its own profiler,
+ * in a session of its own, on this machine's measured roofline; a tfjs engine layer by layer.
+ */
+async function profileOn(name: EngineName, session: EngineSession, loaded: Loaded, batch: number, timedP50Ms: number | null, opts: BenchOptions, hooks: BenchHooks): Promise<BenchProfile | undefined> {
+  const report = loaded.report;
+  if (name === 'onnxruntime') {
+    if (!session.profileKernels) return undefined;
+    const { trace, nodeLayers } = await session.profileKernels(batch, { runs: ORT_PROFILE_RUNS, warmup: ORT_PROFILE_WARMUP });
+    hooks.onStage?.("measuring this machine's peaks (once; then cached)");
+    const peaks = await (hooks.peaks ?? (async (threads?: number) => (await import('./peaks.js')).getPeaks({ threads })))(opts.threads);
+    const { buildOrtProfile } = await import('./ort-profile.js');
+    return buildOrtProfile({ trace, nodeLayers, layers: report.layers, batch, peaks, timedP50Ms, modelFlops: report.totals.flops });
+  }
+  if (!isTfjsEngine(name) || isOnnxFile(loaded.model)) return undefined;
   const { profileLayers } = await import('./profile.js');
-  return profileLayers(rm.model, inputSpecs(rm), report.layers, { engine, batch, top });
+  return profileLayers(loaded.model.model, inputSpecs(loaded.model), report.layers, { engine: name, batch, timedP50Ms });
 }
 
 interface Loaded {
@@ -198,9 +219,6 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
   const rm = loaded.model;
   try {
     const onnx = isOnnxFile(rm);
-    if (onnx && opts.profile) {
-      throw new DnarchError('BAD_OPTION', `--profile times layers on a TensorFlow.js engine; ${rm.name} is an ONNX file, which runs on onnxruntime only`);
-    }
     const asked = onnx ? onnxEngines(opts.engines, rm.name) : opts.engines;
     const statuses = await (hooks.probe ?? (onnx ? probeForOnnx : probeAll))();
     const { list, auto } = resolveEngines(asked, statuses);
@@ -241,8 +259,11 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
         if (rows.some((r) => r.status === 'ok')) ran.push(name);
         const failed = rows.find((r) => r.status === 'failed');
         if (failed && list.length === 1 && failed.status === 'failed') throw new DnarchError('BAD_OPTION', failed.reason);
-        if (opts.profile && !profile && !isOnnxFile(rm) && isTfjsEngine(name) && rows.some((r) => r.status === 'ok')) {
-          profile = await profileOn(rm, report, name, batches[0], opts.profile);
+        // The profile runs on the first engine timed (the engine asked for), at the first batch.
+        const timed = rows.find((r) => r.status === 'ok' && r.batch === batches[0]);
+        if (opts.profile && !profile && timed?.status === 'ok') {
+          tick(`profiling ${name} batch ${batches[0]}`, 1);
+          profile = await profileOn(name, session, loaded, batches[0], timed.latencyMs.p50, opts, hooks);
         }
       } finally {
         await session.dispose();
@@ -251,15 +272,6 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
     }
     if (auto && ran.length === 0) {
       throw new DnarchError('BAD_OPTION', `no engine could run ${rm.name}: ${results.map((r) => (r.status === 'ok' ? '' : r.reason)).join('; ')}`);
-    }
-    if (opts.profile && !profile && !isOnnxFile(rm)) {
-      // onnxruntime has no per-layer view here: the profile runs on wasm, and says so.
-      const session = await (hooks.engine ?? createEngine)('wasm').load(rm, {});
-      try {
-        profile = await profileOn(rm, report, 'wasm', batches[0], opts.profile);
-      } finally {
-        await session.dispose();
-      }
     }
     return {
       schemaVersion: SCHEMA_VERSION,
@@ -280,6 +292,7 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
         ...(opts.runs !== undefined || opts.seconds === undefined ? { runs: opts.runs ?? DEFAULT_RUNS } : {}),
         ...(opts.seconds !== undefined || opts.runs === undefined ? { seconds: opts.seconds ?? DEFAULT_SECONDS } : {}),
         ...(opts.threads ? { threads: opts.threads } : {}),
+        ...(opts.profile ? { profile: opts.profile } : {}),
         seed: opts.seed ?? 1,
       },
       engines: statuses.map((s) => ({ ...s })),

@@ -33,5 +33,5 @@ export async function loadOnnxForBench(target: string, opts: { inputShapes?: Inp
   if (fixed && batches.some((b) => b !== 1)) {
     throw new DnarchError('BAD_OPTION', `--batch ${batches.join(',')}: ${target} fixes the batch of every input (no open batch dimension), so it runs only as it is`);
   }
-  return { model: { kind: 'onnx-file', name: target, file, inputs }, report: analyzeOpened(opened, target).report };
+  return { model: { kind: 'onnx-file', name: target, file, inputs, nodeLayers: onnx.nodeLayers }, report: analyzeOpened(opened, target).report };
 }

@@ -4,6 +4,7 @@ import type { LayerReport } from '../analysis/types.js';
 import { defaultFill, type InputSpec } from '../engines/engine.js';
 import { percentile } from './stats.js';
 import { defaultClock, type Clock } from './timing-loop.js';
+import { roofline } from './roofline.js';
 import type { BenchProfile, ProfileLayer } from './types.js';
 
 type AnyLayer = LayersModel['layers'][number];
@@ -50,15 +51,17 @@ function onePass(model: LayersModel, xs: tfc.Tensor[], clock: Clock): Map<string
 export interface ProfileOptions {
   engine: string;
   batch: number;
-  top: number;
   repeats?: number;
   clock?: Clock;
+  /** p50 of the unprofiled timed runs of the same engine and batch. */
+  timedP50Ms?: number | null;
 }
 
 /**
- * Per-layer time on the active tfjs backend: `repeats` passes (the first one is an extra,
- * untimed warm-up), the median per layer, with each layer's MACs and FLOPs from the
- * analysis and the FLOP rate it achieved. The top N slowest layers are kept.
+ * Per-layer time on the active tfjs backend: `repeats` passes (after one extra, untimed
+ * warm-up pass), the median per layer, with each layer's MACs and FLOPs from the analysis,
+ * the FLOP rate it achieved and the bytes it moves (weights, inputs and output at float32,
+ * from the analysis). No roofs: this machine's peaks are measured on onnxruntime, not here.
  */
 export function profileLayers(model: LayersModel, specs: readonly InputSpec[], analysis: readonly LayerReport[], opts: ProfileOptions): BenchProfile {
   const repeats = opts.repeats ?? 3;
@@ -75,20 +78,42 @@ export function profileLayers(model: LayersModel, specs: readonly InputSpec[], a
       const ms = percentile(passes.map((p) => p.get(name) ?? 0).sort((a, b) => a - b), 50);
       const a = cost.get(name);
       const flops = a?.flops ?? 0;
+      const inputs = (a?.inbound ?? []).reduce((s, n) => s + (cost.get(n)?.activationBytes ?? 0), 0);
+      const bytes = (a ? a.params.total * 4 : 0) + (inputs + (a?.activationBytes ?? 0)) * opts.batch;
       return {
         name,
         className: a?.className ?? model.getLayer(name).getClassName(),
+        mapped: true,
+        layers: [name],
+        ops: [a?.className ?? model.getLayer(name).getClassName()],
+        block: a?.block ?? [],
         ms,
         share: 0,
         macs: a?.macs ?? 0,
         flops,
-        gflopsPerSecond: flops > 0 && ms > 0 ? (flops * opts.batch) / ms / 1e6 : null,
+        ...roofline(flops * opts.batch, bytes, ms, null),
       };
     });
     const totalMs = layers.reduce((s, l) => s + l.ms, 0);
     for (const l of layers) l.share = totalMs > 0 ? l.ms / totalMs : 0;
     layers.sort((a, b) => b.ms - a.ms);
-    return { engine: opts.engine, batch: opts.batch, repeats, totalMs, layers: layers.slice(0, opts.top) };
+    const p50 = opts.timedP50Ms ?? null;
+    const flops = analysis.reduce((s, l) => s + l.flops, 0);
+    return {
+      engine: opts.engine,
+      method: 'layer-by-layer',
+      batch: opts.batch,
+      runs: repeats,
+      totalMs,
+      runMs: totalMs,
+      timedP50Ms: p50,
+      slowdown: p50 ? totalMs / p50 : null,
+      coverage: 1,
+      unattributed: { layers: 0, macs: 0 },
+      peaks: null,
+      model: p50 ? { gflops: (flops * opts.batch) / p50 / 1e6, ofPeak: null } : null,
+      layers,
+    };
   } finally {
     tfc.dispose(xs);
   }

@@ -54,23 +54,60 @@ export const BenchResultSchema = z.discriminatedUnion('status', [BenchOkSchema, 
 
 export const ProfileLayerSchema = z
   .strictObject({
-    name: z.string(),
+    name: z.string().describe('The layer (of several computed by one kernel: the one with the most MACs), or the kernel when it maps to no layer.'),
     className: z.string(),
-    ms: Ms.describe('Median over the repeats of the time from the layer call to its output being computed.'),
-    share: z.number().nonnegative().describe('ms / the sum over all layers.'),
-    macs: z.int().nonnegative().describe('MACs per image from the analysis.'),
-    flops: z.int().nonnegative().describe('FLOPs per image from the analysis.'),
-    gflopsPerSecond: z.number().nonnegative().nullable().describe('flops * batch / ms, in 10^9 per second; null when the layer has no FLOPs.'),
+    mapped: z.boolean().describe('False for work of the engine\'s own that no layer asked for (ONNX Runtime\'s layout reorders).'),
+    layers: z.array(z.string()).describe('Every layer this row\'s kernels computed, in model order (ONNX Runtime fuses a Conv with its BatchNormalization, activation and Add).'),
+    ops: z.array(z.string()).describe('The kernels\' op types as the engine ran them.'),
+    block: z.array(z.string()).describe('Block path of the row\'s layer, outermost first (what --depth folds by).'),
+    ms: Ms.describe('Median over the profiled runs of the row\'s kernel time per batch.'),
+    share: z.number().nonnegative().describe('ms / the sum over all rows.'),
+    macs: z.int().nonnegative().describe('MACs per image of the row\'s layers, from the analysis.'),
+    flops: z.int().nonnegative().describe('FLOPs per image of the row\'s layers, from the analysis.'),
+    gflops: z.number().nonnegative().nullable().describe('Achieved: flops * batch / ms, in 10^9 per second; null when the row has no FLOPs or no time.'),
+    bytes: z.int().nonnegative().describe('Bytes moved per batch: weights read + input activations read + outputs written (ONNX Runtime\'s own counts; tfjs: from the analysis).'),
+    intensity: z.number().nonnegative().nullable().describe('Arithmetic intensity: flops * batch / bytes (FLOPs per byte); null when no bytes are known.'),
+    bound: z.enum(['compute', 'memory']).nullable().describe('compute when intensity is at or above the ridge point (peak GFLOP/s / peak GB/s), else memory; null without measured peaks.'),
+    ofPeak: z.number().nonnegative().nullable().describe('gflops / the measured compute peak (may pass 1 a little: the peak is a measurement too); null without peaks.'),
   })
   .meta({ id: 'ProfileLayer' });
 
+export const PeaksSchema = z
+  .strictObject({
+    gflops: z.number().positive().describe('Compute peak: best GFLOP/s of a large float32 MatMul.'),
+    gbPerS: z.number().positive().describe('Memory bandwidth: best GB/s (10^9 bytes) of an element-wise op streaming a tensor far larger than the caches.'),
+    engine: z.string(),
+    version: z.string(),
+    threads: z.int().positive().nullable().describe("Threads asked for; null for the engine's default."),
+    cpu: z.string().describe('CPU model the peaks were measured on.'),
+    cores: z.int().positive(),
+    measuredAt: z.string().describe('ISO date and time of the measurement.'),
+    cached: z.boolean().describe('True when read from the per-user cache rather than measured in this run.'),
+  })
+  .meta({ id: 'Peaks' });
+
 export const BenchProfileSchema = z
   .strictObject({
-    engine: z.string(),
+    engine: z.string().describe('The engine that ran the profile: the engine benchmarked (onnxruntime: its own profiler; tfjs engines: layer by layer).'),
+    method: z.enum(['onnxruntime-profiler', 'layer-by-layer']),
     batch: z.int().positive(),
-    repeats: z.int().positive(),
-    totalMs: Ms.describe('Sum of every layer\'s median time: more than a predict() run, as each layer waits for its output.'),
-    layers: z.array(ProfileLayerSchema).describe('The hottest layers, slowest first.'),
+    runs: z.int().positive().describe('Profiled runs, kept apart from the timed runs (and after a warm-up of their own).'),
+    totalMs: Ms.describe('Median over the profiled runs of the sum of every kernel (layer) time.'),
+    runMs: Ms.describe('Median wall time of one profiled run.'),
+    timedP50Ms: Ms.nullable().describe('p50 of the unprofiled timed runs of the same engine and batch.'),
+    slowdown: z.number().positive().nullable().describe('runMs / timedP50Ms: how much profiling slowed the runs.'),
+    coverage: z.number().min(0).max(1).describe('Share of the profiled kernel time mapped to layers of the model.'),
+    unattributed: z
+      .strictObject({ layers: z.int().nonnegative(), macs: z.int().nonnegative() })
+      .describe('Layers whose work no kernel could be found for (removed by the engine, or fused where dnarch cannot tell), and their MACs.'),
+    peaks: PeaksSchema.nullable().describe("This machine's measured roofs (dnarch peaks); null for tfjs engines, which are not what they measure."),
+    model: z
+      .strictObject({
+        gflops: z.number().nonnegative().describe('Model FLOPs * batch / the unprofiled p50.'),
+        ofPeak: z.number().nonnegative().nullable().describe('gflops / the measured compute peak.'),
+      })
+      .nullable(),
+    layers: z.array(ProfileLayerSchema).describe('Every row, slowest first.'),
   })
   .meta({ id: 'BenchProfile' });
 
@@ -94,6 +131,7 @@ export const BenchReportSchema = z
       runs: z.int().positive().optional(),
       seconds: z.number().positive().optional(),
       threads: z.int().positive().optional(),
+      profile: z.int().positive().optional().describe('--profile N: rows shown in tables (JSON keeps every row).'),
       seed: z.int(),
     }),
     engines: z.array(EngineStatusSchema),
@@ -109,6 +147,7 @@ export type BenchSkipped = z.infer<typeof BenchSkippedSchema>;
 export type BenchResult = z.infer<typeof BenchResultSchema>;
 export type ProfileLayer = z.infer<typeof ProfileLayerSchema>;
 export type BenchProfile = z.infer<typeof BenchProfileSchema>;
+export type Peaks = z.infer<typeof PeaksSchema>;
 export type BenchReport = z.infer<typeof BenchReportSchema>;
 
 export const BENCH_CONVENTIONS: Record<string, string> = {

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../bench/bench.js';
 import type { BenchReport } from '../bench/types.js';
 import { ENGINE_NAMES } from '../engines/engine.js';
+import { DnarchError } from '../errors.js';
 import { addFileOptions, addModelOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { parseBatches, parseEngines, parsePositiveInt, parseSeconds, parseSeed } from './parse.js';
@@ -18,6 +19,7 @@ interface BenchFlags extends ModelFlags, Omit<FileFlags, 'batch'> {
   threads?: number;
   seed: number;
   profile?: number | true;
+  depth?: number;
   format: BenchFormat;
   out?: string;
 }
@@ -48,11 +50,13 @@ export function benchCommand(program: Command): void {
     .option('--seconds <s>', 'time budget for the timed runs of each engine and batch', parseSeconds)
     .option('--threads <n>', 'intra-op threads (onnxruntime, tfjs-node; wasm and cpu run on one thread)', parsePositiveInt)
     .option('--seed <n>', 'seed of the random weights of zoo models and weightless files', parseSeed, 1)
-    .option('--profile [n]', 'time the N slowest layers on a tfjs engine (default 10)', parsePositiveInt)
+    .option('--profile [n]', "per-layer time on the engine timed (onnxruntime: its own profiler, on this machine's measured roofline); show the N slowest (default 10)", parsePositiveInt)
+    .option('--depth <n>', 'fold the profile into blocks N levels deep (tables; JSON keeps every row)', parsePositiveInt)
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
   addFileOptions(addModelOptions(cmd), { batch: false }).action(async (name: string, f: BenchFlags) => {
     await checkOutDir(f.out);
+    if (f.depth !== undefined && f.profile === undefined) throw new DnarchError('BAD_OPTION', '--depth folds the profile: give --profile too');
     const { benchModel } = await import('../bench/bench.js');
     const opts: BenchOptions = {
       engines: f.engine as BenchOptions['engines'],
@@ -69,7 +73,7 @@ export function benchCommand(program: Command): void {
     const bar = progressBar(showProgress(f.format));
     let report: BenchReport;
     try {
-      report = await benchModel(name, opts, { onProgress: (d, t, label) => bar.update(d, t, label) });
+      report = await benchModel(name, opts, { onProgress: (d, t, label) => bar.update(d, t, label), onStage: (label) => bar.update(1, 1, label) });
     } finally {
       bar.clear();
     }
@@ -78,8 +82,8 @@ export function benchCommand(program: Command): void {
       f.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
         : f.format === 'markdown'
-          ? renderBenchMarkdown(report)
-          : renderBenchTable(report, { color: useColor() && !f.out });
+          ? renderBenchMarkdown(report, { depth: f.depth })
+          : renderBenchTable(report, { color: useColor() && !f.out, depth: f.depth });
     await emit(text, f.out);
   });
 }

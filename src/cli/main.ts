@@ -8,6 +8,7 @@ import { diffCommand } from './diff.js';
 import { enginesCommand } from './engines.js';
 import { exportCommand } from './export.js';
 import { listCommand } from './list.js';
+import { peaksCommand } from './peaks.js';
 import { reportCommand } from './report.js';
 import { savingsCommand } from './savings.js';
 import { schemaCommand } from './schema.js';
@@ -44,6 +45,7 @@ function program(): Command {
   benchCommand(p);
   reportCommand(p);
   enginesCommand(p);
+  peaksCommand(p);
   exportCommand(p);
   schemaCommand(p);
   for (const c of p.commands) c.exitOverride().showSuggestionAfterError(false);

@@ -1,4 +1,6 @@
 import { DnarchError } from '../errors.js';
+import type { NodeLayer } from '../load/onnx/node-layers.js';
+import type { OrtTrace } from './ort-trace.js';
 import type { RunnableModel } from './runnable-model.js';
 
 /** The engines dnarch can time, fastest first (ResNet50 batch 1 on a 2-core machine: ~18 ms, -, ~250 ms, ~6 s). */
@@ -29,6 +31,8 @@ export interface OnnxFileModel {
   name: string;
   file: string;
   inputs: InputSpec[];
+  /** The file's nodes and the layers they became (maps ONNX Runtime's profile back to rows). */
+  nodeLayers?: NodeLayer[];
 }
 
 /** What an engine is asked to load: a tfjs model (zoo or layers file) or an ONNX file. */
@@ -63,6 +67,12 @@ export interface EngineSession {
   readonly inputs: readonly InputSpec[];
   /** `fill(i, shape)` gives input i's values (default: deterministic values in [0, 1)). */
   prepare(batch: number, fill?: InputFill): Promise<PreparedBatch>;
+  /**
+   * onnxruntime only: `warmup` then `runs` batches in a session of its own with ONNX
+   * Runtime's profiler on (the timed session stays unprofiled); the trace, and the graph's
+   * nodes with the layers they compute.
+   */
+  profileKernels?(batch: number, opts: { runs: number; warmup: number }): Promise<{ trace: OrtTrace; nodeLayers: NodeLayer[] }>;
   dispose(): Promise<void>;
 }
 

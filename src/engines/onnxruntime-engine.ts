@@ -1,15 +1,21 @@
 import type * as Ort from 'onnxruntime-node';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DnarchError } from '../errors.js';
+import type { NodeLayer } from '../load/onnx/node-layers.js';
+import { parseOrtTrace } from './ort-trace.js';
 import { ElemType } from '../load/onnx/ir.js';
-import { batchShape, defaultFill, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineOptions, type EngineSession, type InputFill, type InputSpec, type PreparedBatch } from './engine.js';
+import { batchShape, defaultFill, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineOptions, type EngineSession, type InputFill, type InputSpec, type OnnxFileModel, type PreparedBatch } from './engine.js';
 
 export type OrtModule = typeof Ort;
 const importOrt = async (): Promise<OrtModule> => (await import('onnxruntime-node')) as unknown as OrtModule;
 
-type Exporter = (model: LayersModel) => Uint8Array | Promise<Uint8Array>;
+type Exported = { bytes: Uint8Array; nodeLayers: NodeLayer[] };
+type Exporter = (model: LayersModel) => Exported | Promise<Exported>;
 /** Imported only for tfjs models: an ONNX file runs as it is, without TensorFlow.js. */
-const exportLazily: Exporter = async (model) => (await import('./onnx/export.js')).exportOnnx(model);
+const exportLazily: Exporter = async (model) => (await import('./onnx/export.js')).exportOnnxWithLayers(model);
 
 /** The values of one input tensor, of the input's own element type (deterministic, as for tfjs). */
 function tensorFor(ort: OrtModule, spec: InputSpec, index: number, shape: number[], fill: InputFill): Ort.Tensor {
@@ -52,7 +58,9 @@ export class OnnxruntimeEngine implements Engine {
   async load(m: EngineModel, opts: EngineOptions = {}): Promise<EngineSession> {
     const specs = inputSpecs(m);
     const ort = await this.loadOrt();
-    const source = isOnnxFile(m) ? m.file : await this.exporter(m.model);
+    const exported = isOnnxFile(m) ? undefined : await this.exporter(m.model);
+    const source = exported ? exported.bytes : (m as OnnxFileModel).file;
+    const nodeLayers = exported ? exported.nodeLayers : ((m as OnnxFileModel).nodeLayers ?? []);
     const options = {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all' as const,
@@ -64,6 +72,13 @@ export class OnnxruntimeEngine implements Engine {
     const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
     // The export keeps tfjs' input names; fall back to position if it renamed them.
     const names = specs.map((s, i) => (session.inputNames.includes(s.name) ? s.name : session.inputNames[i]));
+    const feedsFor = (batch: number, fill: InputFill) => {
+      const feeds: Record<string, Ort.Tensor> = {};
+      specs.forEach((s, i) => {
+        feeds[names[i]] = tensorFor(ort, s, i, batchShape(s, batch), fill);
+      });
+      return feeds;
+    };
     return {
       engine: 'onnxruntime',
       version: ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown',
@@ -71,10 +86,7 @@ export class OnnxruntimeEngine implements Engine {
       note: opts.threads ? undefined : "ONNX Runtime's default threads (one per physical core)",
       inputs: specs,
       async prepare(batch, fill = defaultFill): Promise<PreparedBatch> {
-        const feeds: Record<string, Ort.Tensor> = {};
-        specs.forEach((s, i) => {
-          feeds[names[i]] = tensorFor(ort, s, i, batchShape(s, batch), fill);
-        });
+        const feeds = feedsFor(batch, fill);
         return {
           batch,
           async run() {
@@ -83,6 +95,28 @@ export class OnnxruntimeEngine implements Engine {
           },
           dispose: () => undefined,
         };
+      },
+      async profileKernels(batch, { runs, warmup }) {
+        const dir = await mkdtemp(join(tmpdir(), 'dnarch-ort-profile-'));
+        try {
+          const prefix = join(dir, 'ort');
+          const opts = { ...options, enableProfiling: true, profileFilePrefix: prefix };
+          const profiled = typeof source === 'string' ? await ort.InferenceSession.create(source, opts) : await ort.InferenceSession.create(source, opts);
+          try {
+            const feeds = feedsFor(batch, defaultFill);
+            for (let i = 0; i < warmup + runs; i++) await profiled.run(feeds);
+            profiled.endProfiling();
+          } finally {
+            await profiled.release();
+          }
+          const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+          if (files.length !== 1) throw new Error(`ONNX Runtime wrote ${files.length} profile files, not one`);
+          const trace = parseOrtTrace(await readFile(join(dir, files[0]), 'utf8'), files[0]);
+          // The warm-up runs are in the trace too: they are left out.
+          return { trace: { runUs: trace.runUs.slice(warmup), runs: trace.runs.slice(warmup) }, nodeLayers };
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
       },
       async dispose() {
         await session.release();

@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { BenchOk, BenchReport, BenchResult } from '../bench/types.js';
+import { profileHeader, profileTable } from './profile.js';
 import { mib, si } from './units.js';
 
 /** Milliseconds with 3 significant digits, never in exponent form. */
@@ -52,7 +53,7 @@ const FOOT =
   'Latency per batch: forward pass + output download; warm-up runs excluded (first run shown apart). ' +
   'img/s = batch x 1000 / mean; GFLOP/s from analysis FLOPs (not MACs) / mean.';
 
-export function renderBenchTable(r: BenchReport, opts: { color?: boolean } = {}): string {
+export function renderBenchTable(r: BenchReport, opts: { color?: boolean } & ProfileView = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const lines = header(r);
   const ok = r.results.filter((x): x is BenchOk => x.status === 'ok');
@@ -67,38 +68,42 @@ export function renderBenchTable(r: BenchReport, opts: { color?: boolean } = {})
   }
   for (const s of skipped(r)) lines.push(c.yellow(s));
   for (const n of notes(r)) lines.push(c.dim(`note: ${n}`));
-  if (r.profile) lines.push('', ...profileLines(r, 'table'));
+  if (r.profile) lines.push('', ...profileLines(r, 'table', opts));
   lines.push('', c.dim(FOOT));
   return `${lines.join('\n')}\n`;
 }
 
-function profileLines(r: BenchReport, style: 'table' | 'markdown'): string[] {
+export interface ProfileView {
+  /** Rows shown (default: the --profile N of the run, else 10). */
+  top?: number;
+  /** Fold rows into blocks this deep. */
+  depth?: number;
+}
+
+function profileLines(r: BenchReport, style: 'table' | 'markdown', view: ProfileView): string[] {
   const p = r.profile!;
-  const title = `Hottest ${p.layers.length} layers on ${p.engine}, batch ${p.batch} (median of ${p.repeats} layer-by-layer passes; sum of all layers ${msText(p.totalMs)} ms):`;
-  const head = ['layer', 'class', 'ms', 'share', 'MACs', 'GFLOP/s'];
-  const rows = p.layers.map((l) => [
-    l.name, l.className, msText(l.ms), `${(l.share * 100).toFixed(1)}%`, si(l.macs), l.gflopsPerSecond === null ? '-' : Number(l.gflopsPerSecond.toPrecision(3)).toString(),
-  ]);
-  if (style === 'markdown') return [`### ${title}`, '', mdTable(head, rows)];
-  const t = new Table({ head, colAligns: ['left', 'left', 'right', 'right', 'right', 'right'], style: { head: [], border: [], compact: true } });
+  const { title, head, rows } = profileTable(p, view.top ?? r.settings.profile ?? 10, view.depth);
+  const header = profileHeader(p);
+  if (style === 'markdown') return [`### Profile on ${p.engine}`, '', ...header.map((l) => `${l}  `), '', title, '', mdTable(head, rows)];
+  const t = new Table({ head, colAligns: ['left', 'left', ...head.slice(2).map(() => 'right' as const)], style: { head: [], border: [], compact: true } });
   for (const row of rows) t.push(row);
-  return [title, t.toString()];
+  return [...header, title, t.toString()];
 }
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|');
 
 function mdTable(head: string[], rows: string[][]): string {
-  const align = head.map((_, i) => (i < 2 ? '---' : '---:'));
+  const align = head.map((_, i) => (i < 2 || head[i] === 'bound' ? '---' : '---:'));
   return [head, align, ...rows].map((row) => `| ${row.map(esc).join(' | ')} |`).join('\n');
 }
 
-export function renderBenchMarkdown(r: BenchReport): string {
+export function renderBenchMarkdown(r: BenchReport, view: ProfileView = {}): string {
   const lines = [`## dnarch bench: ${r.model.name}`, '', ...header(r).map((l) => `${l}  `), ''];
   const ok = r.results.filter((x): x is BenchOk => x.status === 'ok');
   if (ok.length > 0) lines.push(mdTable(HEAD, ok.map(okCells)), '');
   for (const s of skipped(r)) lines.push(`- ${s}`);
   for (const n of notes(r)) lines.push(`- note: ${n}`);
-  if (r.profile) lines.push('', ...profileLines(r, 'markdown'));
+  if (r.profile) lines.push('', ...profileLines(r, 'markdown', view));
   lines.push('', FOOT);
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,7 @@ import { BenchReportSchema } from '../bench/types.js';
 import { ExportResultSchema } from '../engines/export-types.js';
 import { EnginesOutputSchema } from './engines.js';
 import { ListOutputSchema } from './list.js';
+import { PeaksOutputSchema } from './peaks.js';
 import { SavingsOutputSchema } from './savings.js';
 
 export interface OutputSchema {
@@ -33,6 +34,7 @@ export const OUTPUT_SCHEMAS: Readonly<Record<string, OutputSchema>> = {
   diff: out(ModelDiffSchema, 'ModelDiff', 'dnarch diff --format json: two models layer by layer (added, removed, changed by name) with totals and savings deltas.'),
   bench: out(BenchReportSchema, 'BenchReport', 'dnarch bench --format json: inference latency, throughput and memory per engine and batch size, with the settings used.'),
   engines: out(EnginesOutputSchema, 'Engines', 'dnarch engines --format json: the inference engines this machine has, and why not when not.'),
+  peaks: out(PeaksOutputSchema, 'Peaks', "dnarch peaks --format json: this machine's measured compute peak and memory bandwidth on onnxruntime (the roofs of bench --profile)."),
   export: out(ExportResultSchema, 'ExportResult', 'dnarch export --format json: the files written (ONNX, tfjs layers-model) and from which weights.'),
 };
 

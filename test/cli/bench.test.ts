@@ -56,12 +56,28 @@ describe('dnarch bench', () => {
     expect(out).toMatch(/^\| cpu \| \d+\.\d+\.\d+ \| 1 \| 1 \|/m);
   });
 
-  it('--profile on wasm: hottest layers with their MACs', { timeout: TIMEOUT }, () => {
+  it('--profile on wasm: every layer timed on wasm, slowest first, with its MACs; no roofs', { timeout: TIMEOUT }, () => {
     const r = okJson<BenchReport>(['bench', ...TINY, '--engine', 'wasm', '--profile', '3']);
-    expect(r.profile?.engine).toBe('wasm');
-    expect(r.profile?.layers).toHaveLength(3);
-    const ms = r.profile!.layers.map((l) => l.ms);
+    const p = r.profile!;
+    expect(p.engine).toBe('wasm');
+    expect(p.method).toBe('layer-by-layer');
+    expect(r.settings.profile).toBe(3);
+    // JSON keeps every layer the pass ran (all but the input); the analysis' MACs are on them.
+    const analysis = okJson<{ layers: { name: string; macs: number }[] }>(['summarize', 'mobilenet', '--input-size', '32', '--alpha', '0.25', '--format', 'json']);
+    expect(p.layers).toHaveLength(analysis.layers.length - 1);
+    for (const l of p.layers) expect(l.macs).toBe(analysis.layers.find((a) => a.name === l.name)!.macs);
+    const ms = p.layers.map((l) => l.ms);
     expect([...ms].sort((a, b) => b - a)).toEqual(ms);
+    expect(p.peaks).toBeNull();
+    expect(p.layers.every((l) => l.bound === null)).toBe(true);
+  });
+
+  it('--profile 3 table: three rows under the profile header', { timeout: TIMEOUT }, () => {
+    const out = ok(['bench', ...TINY, '--engine', 'wasm', '--profile', '3']);
+    expect(out).toMatch(/^Profile on wasm: layer by layer/m);
+    expect(out).toMatch(/The 3 slowest of \d+ rows/);
+    const table = out.slice(out.indexOf('The 3 slowest'));
+    expect(table.split('\n').filter((l) => /^│ \S/.test(l) && !/│ layer /.test(l))).toHaveLength(3);
   });
 
   it.runIf(!tfjsNodeResolvable)('--engine tfjs-node alone: exit 2, the reason in one line', { timeout: TIMEOUT }, () => {

@@ -4,6 +4,7 @@ import { OPAQUE_CLASS_NAME } from '../../load/opaque-layer.js';
 import { attr, OnnxGraph, type Shape, type Value } from './graph.js';
 import { exportError, isContainer, type Layer } from './layer-call.js';
 import { DataType, encodeModel, type ValueInfoMsg } from '../../load/onnx/proto.js';
+import type { NodeLayer } from '../../load/onnx/node-layers.js';
 import { ONNX_MAPPERS } from './registry.js';
 
 export interface ExportOnnxOptions {
@@ -23,13 +24,19 @@ export const OPSET = 17;
  * Throws BAD_INPUT naming the first layer that has no ONNX mapping.
  */
 export function exportOnnx(model: LayersModel, opts: ExportOnnxOptions = {}): Uint8Array {
+  return exportOnnxWithLayers(model, opts).bytes;
+}
+
+/** The export and, for each node written, the layer it computes (nodes are named after layers). */
+export function exportOnnxWithLayers(model: LayersModel, opts: ExportOnnxOptions = {}): { bytes: Uint8Array; nodeLayers: NodeLayer[] } {
   const g = new OnnxGraph();
   const inputNames = model.inputs.map((t, i) => g.unique(model.inputNames[i] ?? t.name));
   const outputNames = model.outputs.map((t, i) => g.unique(model.outputNames[i] ?? t.name));
   const inputs: Value[] = model.inputs.map((t, i) => ({ name: inputNames[i], shape: t.shape, layout: 'natural' }));
   const outputs = evaluate(g, model, inputs, '');
   outputs.forEach((v, i) => bindOutput(g, v, outputNames[i], outputs));
-  return encodeModel({
+  const nodeLayers = g.nodes.map((n) => ({ name: n.name, op: n.opType, inputs: n.input, outputs: n.output, layer: g.layerOfNode.get(n) }));
+  const bytes = encodeModel({
     irVersion: IR_VERSION,
     producerName: 'dnarch',
     producerVersion: opts.producerVersion ?? '',
@@ -42,6 +49,7 @@ export function exportOnnx(model: LayersModel, opts: ExportOnnxOptions = {}): Ui
       output: model.outputs.map((t, i) => valueInfo(outputNames[i], t.shape)),
     },
   });
+  return { bytes, nodeLayers };
 }
 
 /**
@@ -100,7 +108,9 @@ function mapLayer(g: OnnxGraph, layer: Layer, inputs: Value[], outputShapes: Sha
   const className = layer.getClassName();
   const mapper = registered === OPAQUE_CLASS_NAME ? undefined : ONNX_MAPPERS[className];
   if (!mapper) throw exportError(layer, `no ONNX mapping for ${className}`);
+  g.layer = base;
   const outs = mapper(g, { layer, config: layer.getConfig() as Record<string, unknown>, inputs, outputShapes, base });
+  g.layer = undefined;
   if (outs.length !== outputShapes.length) throw exportError(layer, `mapped to ${outs.length} outputs, tfjs has ${outputShapes.length}`);
   return outs;
 }

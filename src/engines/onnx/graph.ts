@@ -55,6 +55,10 @@ export class OnnxGraph {
   readonly initializers: TensorMsg[] = [];
   private readonly used = new Set<string>();
   private readonly producers = new Map<string, NodeMsg>();
+  /** The layer each node was written for (what a runtime profile of the export maps back to). */
+  readonly layerOfNode = new Map<NodeMsg, string>();
+  /** The layer whose nodes are being written; undefined for glue (input transposes, outputs). */
+  layer: string | undefined;
 
   /** A fresh value name based on `base` (base itself when free). */
   unique(base: string): string {
@@ -70,6 +74,7 @@ export class OnnxGraph {
     const node = { name: out, opType: op, input: inputs, output: [out], attribute: attributes };
     this.nodes.push(node);
     this.producers.set(out, node);
+    if (this.layer !== undefined) this.layerOfNode.set(node, this.layer);
     return out;
   }
 

@@ -1,3 +1,4 @@
+import type { NodeLayer } from './node-layers.js';
 import { basename, dirname } from 'node:path';
 import type { LayerGraph } from '../../graph/types.js';
 import { DnarchError } from '../../errors.js';
@@ -34,6 +35,8 @@ export interface OpenedOnnx {
   constants: ConstantAnalysis['constants'];
   /** What is wrong with the external data (a file missing, or too short): analysis goes on, inference cannot. */
   missingExternal: string[];
+  /** The live nodes and their layers (to map ONNX Runtime's profile back to rows). */
+  nodeLayers: NodeLayer[];
 }
 
 /** What the file's own declarations say of its values (inference uses them only where they are complete). */
@@ -140,5 +143,6 @@ export async function openOnnx(file: string, opts: OnnxOptions = {}): Promise<Op
     paramsByDtype: Object.fromEntries(consts.paramsByDtype),
     constants: consts.constants,
     missingExternal,
+    nodeLayers: built.nodeLayers,
   };
 }

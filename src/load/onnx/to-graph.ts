@@ -1,3 +1,4 @@
+import type { NodeLayer } from './node-layers.js';
 import { DnarchError } from '../../errors.js';
 import type { LayerGraph, LayerNode, Shape } from '../../graph/types.js';
 import type { ConstantAnalysis } from './constants.js';
@@ -58,6 +59,8 @@ export interface OnnxGraphBuild {
   graph: LayerGraph;
   /** Live nodes whose outputs are not fully known. */
   unknownShapes: number;
+  /** Every live node with the layer (row) it became: for mapping a runtime profile back. */
+  nodeLayers: NodeLayer[];
 }
 
 export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferred: InferResult, consts: ConstantAnalysis): OnnxGraphBuild {
@@ -66,6 +69,7 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
   const layoutOf = new Map<string, Layout>();
   const fact = (v: string): TensorFact | undefined => inferred.facts.get(v);
   const nodes: LayerNode[] = [];
+  const nodeLayers: NodeLayer[] = [];
 
   // An input is channels-last when it is transposed to channels-first before use (tf2onnx, keras2onnx, dnarch's own export).
   const toFirst = new Set<string>();
@@ -116,6 +120,7 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
     if (!mapped) layerNode.opaque = unsupportedReason(node);
     if (layerNode.outputShapes.some((s) => s === null || s.some((d) => d === null))) unknownShapes++;
     nodes.push(layerNode);
+    nodeLayers.push({ name: node.name, op: opName(node), inputs: node.input, outputs: node.output, layer: label });
     for (const o of node.output) {
       if (o === '') continue;
       layerOf.set(o, label);
@@ -126,5 +131,6 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
   return {
     graph: { name, inputs: plan.inputs.map((i) => layerOf.get(i.name) as string), outputs, nodes },
     unknownShapes,
+    nodeLayers,
   };
 }

@@ -1,0 +1,90 @@
+/**
+ * A bench profile as text: what ran it and how far to trust it (coverage, slowdown, the
+ * roofs), then the N slowest rows with their roofline columns, or the same folded into
+ * blocks (--depth).
+ */
+import { ridge, roofline } from '../bench/roofline.js';
+import type { BenchProfile, ProfileLayer } from '../bench/types.js';
+import { si } from './units.js';
+
+const ms3 = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const num3 = (x: number | null): string => (x === null ? '-' : Number(x.toPrecision(3)).toString());
+
+/** Rows folded by the first `depth` entries of their block path (rows outside blocks stay). */
+export function foldProfile(p: BenchProfile, depth: number): ProfileLayer[] {
+  const groups = new Map<string, ProfileLayer[]>();
+  for (const r of p.layers) {
+    const key = r.block.length > 0 ? `b:${r.block.slice(0, depth).join('/')}` : `r:${r.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out = [...groups].map(([key, rows]): ProfileLayer => {
+    if (key.startsWith('r:') && rows.length === 1) return rows[0];
+    const sum = (f: (r: ProfileLayer) => number) => rows.reduce((s, r) => s + f(r), 0);
+    const ms = sum((r) => r.ms);
+    const flops = sum((r) => r.flops);
+    return {
+      name: key.slice(2),
+      className: `${rows.reduce((s, r) => s + r.layers.length, 0)} layers`,
+      mapped: rows.some((r) => r.mapped),
+      layers: rows.flatMap((r) => r.layers),
+      ops: [...new Set(rows.flatMap((r) => r.ops))],
+      block: rows[0].block.slice(0, depth),
+      ms,
+      share: sum((r) => r.share),
+      macs: sum((r) => r.macs),
+      flops,
+      ...roofline(flops * p.batch, sum((r) => r.bytes), ms, p.peaks),
+    };
+  });
+  return out.sort((a, b) => b.ms - a.ms);
+}
+
+const HEAD = ['layer', 'class', 'ms', 'share', 'MACs', 'GFLOP/s', 'of peak', 'bytes', 'FLOP/B', 'bound'];
+
+function cells(r: ProfileLayer, folded: boolean): string[] {
+  const fused = !folded && r.layers.length > 1 ? ` (+${r.layers.length - 1} fused)` : '';
+  return [
+    `${r.name}${fused}`,
+    r.className,
+    ms3(r.ms),
+    pct(r.share),
+    si(r.macs),
+    num3(r.gflops),
+    r.ofPeak === null ? '-' : pct(r.ofPeak),
+    si(r.bytes),
+    num3(r.intensity),
+    r.bound ?? '-',
+  ];
+}
+
+/** The lines above the table: the engine, the runs, and how far the numbers can be trusted. */
+export function profileHeader(p: BenchProfile): string[] {
+  const how = p.method === 'onnxruntime-profiler' ? "ONNX Runtime's own profiler (its kernels, after its fusions, mapped back to layers)" : 'layer by layer, each layer waited for';
+  const lines = [`Profile on ${p.engine}: ${how}; batch ${p.batch}, median of ${p.runs} profiled runs kept apart from the timed ones.`];
+  const slow = p.slowdown === null ? '' : `; profiled runs took ${ms3(p.runMs)} ms, ${p.slowdown >= 1 ? `${pct(p.slowdown - 1)} slower than` : `${pct(1 - p.slowdown)} faster than`} the unprofiled p50 ${ms3(p.timedP50Ms!)} ms`;
+  lines.push(`Sum of ${p.method === 'onnxruntime-profiler' ? 'kernel' : 'layer'} times ${ms3(p.totalMs)} ms${slow}.`);
+  if (p.method === 'onnxruntime-profiler') {
+    const lost = p.unattributed.layers > 0 ? `; ${p.unattributed.layers} layer(s) (${si(p.unattributed.macs)} MACs) got no kernel` : '';
+    lines.push(`Coverage: ${pct(p.coverage)} of the kernel time is mapped to layers${lost}.`);
+  }
+  if (p.peaks) {
+    const k = p.peaks;
+    lines.push(
+      `This machine's measured peaks (${k.cpu}, ${k.threads === null ? 'default' : k.threads} threads${k.cached ? ', cached' : ''}): ${num3(k.gflops)} GFLOP/s, ${num3(k.gbPerS)} GB/s; ridge ${num3(ridge(k))} FLOP/byte.`,
+    );
+  }
+  if (p.model) {
+    lines.push(`The model ran at ${num3(p.model.gflops)} GFLOP/s (analysis FLOPs / unprofiled p50)${p.model.ofPeak === null ? '' : `: ${pct(p.model.ofPeak)} of the measured peak`}.`);
+  }
+  if (p.method === 'layer-by-layer') lines.push('No roofline here: the peaks are measured on onnxruntime, not on this engine (bound and of peak: -).');
+  return lines;
+}
+
+/** The N slowest rows (or blocks), as header cells and rows. */
+export function profileTable(p: BenchProfile, top: number, depth?: number): { title: string; head: string[]; rows: string[][] } {
+  const rows = depth === undefined ? p.layers : foldProfile(p, depth);
+  const shown = rows.slice(0, top);
+  const what = depth === undefined ? 'rows (layers with what the engine fused into them)' : `blocks (depth ${depth})`;
+  return { title: `The ${shown.length} slowest of ${rows.length} ${what}:`, head: HEAD, rows: shown.map((r) => cells(r, depth !== undefined)) };
+}
