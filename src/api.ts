@@ -101,6 +101,12 @@ export function analyzeOpened(opened: OpenedModel, source: string): AnalyzedMode
   return { graph: opened.graph, report };
 }
 
+/** A tfjs LayersModel built here (a zoo model being run): `blocks` gives its layers' block paths. */
+export async function analyzeLayersModel(model: LayersModel, blocks?: Map<string, string[]>): Promise<ModelReport> {
+  const { graphFromTfjs } = await import('./graph/from-tfjs.js');
+  return analyzeGraph(graphFromTfjs(model, blocks), { source: 'tfjs' });
+}
+
 /** As `analyze`, keeping the LayerGraph the report was computed from. */
 export async function analyzeWithGraph(model: string | LayersModel, options: ModelOptions = {}, file: FileOptions = {}): Promise<AnalyzedModel> {
   if (typeof model !== 'string') {

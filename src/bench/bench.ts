@@ -1,4 +1,4 @@
-import { analyze } from '../api.js';
+import { analyzeLayersModel } from '../api.js';
 import { type ModelReport, SCHEMA_VERSION } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { EngineStatus } from '../engines/discovery.js';
@@ -192,7 +192,7 @@ async function loadForBench(target: string, opts: BenchOptions): Promise<Loaded>
   const { loadRunnableModel } = await import('../engines/runnable-model.js');
   const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed });
   try {
-    return { model: rm, report: await analyze(rm.model), weights: rm.weights, note: rm.note, dispose: () => rm.dispose() };
+    return { model: rm, report: await analyzeLayersModel(rm.model, rm.blocks), weights: rm.weights, note: rm.note, dispose: () => rm.dispose() };
   } catch (e) {
     quietly(() => rm.dispose());
     throw e;

@@ -82,8 +82,15 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
     return t;
   });
   const opOf = new Map(first.map((k) => [k.node, k.op]));
+  // Weights: ORT's parameter_size leaves out what it pre-packed (a Gemm's or MatMul's B), so
+  // the larger of it and the weights of the model nodes the kernel computes.
+  const weightsOfKernel = new Map<string, number>();
+  for (const [node, kernel] of kernelOfNode) weightsOfKernel.set(kernel, (weightsOfKernel.get(kernel) ?? 0) + node.weightBytes);
   const bytesOf = new Map<string, number>();
-  for (const k of first) bytesOf.set(k.node, (bytesOf.get(k.node) ?? 0) + k.paramBytes + k.inputBytes + k.outputBytes);
+  for (const k of first) {
+    const weights = Math.max(k.paramBytes, bytesOf.has(k.node) ? 0 : (weightsOfKernel.get(k.node) ?? 0));
+    bytesOf.set(k.node, (bytesOf.get(k.node) ?? 0) + weights + k.inputBytes + k.outputBytes);
+  }
 
   const rows: ProfileLayer[] = [...rowKeys].map(([root, row]) => {
     const layers = [...row.layers].sort((a, b) => (layerIndex.get(a) ?? 0) - (layerIndex.get(b) ?? 0));

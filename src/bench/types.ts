@@ -65,7 +65,7 @@ export const ProfileLayerSchema = z
     macs: z.int().nonnegative().describe('MACs per image of the row\'s layers, from the analysis.'),
     flops: z.int().nonnegative().describe('FLOPs per image of the row\'s layers, from the analysis.'),
     gflops: z.number().nonnegative().nullable().describe('Achieved: flops * batch / ms, in 10^9 per second; null when the row has no FLOPs or no time.'),
-    bytes: z.int().nonnegative().describe('Bytes moved per batch: weights read + input activations read + outputs written (ONNX Runtime\'s own counts; tfjs: from the analysis).'),
+    bytes: z.int().nonnegative().describe('Bytes moved per batch: weights read + input activations read + outputs written (ONNX Runtime\'s own counts, weights at least those of the layers\' nodes, as ORT leaves out the weights it pre-packed; tfjs: from the analysis).'),
     intensity: z.number().nonnegative().nullable().describe('Arithmetic intensity: flops * batch / bytes (FLOPs per byte); null when no bytes are known.'),
     bound: z.enum(['compute', 'memory']).nullable().describe('compute when intensity is at or above the ridge point (peak GFLOP/s / peak GB/s), else memory; null without measured peaks.'),
     ofPeak: z.number().nonnegative().nullable().describe('gflops / the measured compute peak (may pass 1 a little: the peak is a measurement too); null without peaks.'),

@@ -25,6 +25,8 @@ export interface RunnableModel {
   weights: 'seeded' | 'file';
   /** Said to the user: where the weights come from when that is not obvious. */
   note?: string;
+  /** Zoo models: each layer's block path (what the analysis folds by). */
+  blocks?: Map<string, string[]>;
   dispose(): void;
 }
 
@@ -159,7 +161,7 @@ export async function loadRunnableModel(target: string, opts: LoadRunnableOption
   try {
     const model = built.model;
     seedWeights(model, opts.seed ?? 1);
-    return { name: built.entry.name, model, weights: 'seeded', note: 'seeded random weights (timing does not depend on their values)', dispose: () => built.dispose() };
+    return { name: built.entry.name, model, weights: 'seeded', note: 'seeded random weights (timing does not depend on their values)', blocks: built.blocks, dispose: () => built.dispose() };
   } catch (e) {
     built.dispose();
     throw e;

@@ -86,5 +86,6 @@ export function profileTable(p: BenchProfile, top: number, depth?: number): { ti
   const rows = depth === undefined ? p.layers : foldProfile(p, depth);
   const shown = rows.slice(0, top);
   const what = depth === undefined ? 'rows (layers with what the engine fused into them)' : `blocks (depth ${depth})`;
-  return { title: `The ${shown.length} slowest of ${rows.length} ${what}:`, head: HEAD, rows: shown.map((r) => cells(r, depth !== undefined)) };
+  const head = depth === undefined ? HEAD : ['block', ...HEAD.slice(1)];
+  return { title: `The ${shown.length} slowest of ${rows.length} ${what}:`, head, rows: shown.map((r) => cells(r, depth !== undefined)) };
 }

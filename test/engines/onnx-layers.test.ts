@@ -8,6 +8,7 @@ import type { SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { exportOnnx } from '../../src/engines/onnx/export.js';
+import { decodeModel } from '../../src/load/onnx/proto.js';
 import { seedWeights } from '../../src/engines/seed-weights.js';
 import { isDnarchError } from '../../src/errors.js';
 import { OpaqueLayer } from '../../src/load/opaque-layer.js';
@@ -177,6 +178,44 @@ describe('pooling and padding', () => {
       const p = tfl.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] }).apply(x) as SymbolicTensor;
       return tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(p) as SymbolicTensor;
     }), 1, -2, -1);
+  });
+  it('ReLU, ZeroPadding2D (asymmetric), MaxPooling2D: the Pad folds into the MaxPool and the outputs still agree', async () => {
+    const model = modelOf([7, 6, 2], (x) => {
+      const r = tfl.layers.reLU({}).apply(x) as SymbolicTensor;
+      const p = tfl.layers.zeroPadding2d({ padding: [[2, 1], [0, 2]] }).apply(r) as SymbolicTensor;
+      return tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(p) as SymbolicTensor;
+    });
+    const ops = decodeModel(exportOnnx(model)).graph.node.map((n) => n.opType);
+    expect(ops).not.toContain('Pad');
+    // Inputs in [-2, -1) for half the cells: after the ReLU, windows of zeros, as Keras pads them.
+    await expectSame(model, 1, -2, 1);
+  });
+  it('a Pad before a MaxPool stays where the values may be negative, or a pad is as wide as the window', async () => {
+    const negative = modelOf([6, 6, 2], (x) => {
+      const p = tfl.layers.zeroPadding2d({ padding: 1 }).apply(x) as SymbolicTensor;
+      return tfl.layers.maxPooling2d({ poolSize: 3, strides: 2 }).apply(p) as SymbolicTensor;
+    });
+    expect(decodeModel(exportOnnx(negative)).graph.node.map((n) => n.opType)).toContain('Pad');
+    negative.dispose();
+    // A pad of 2 before a 2x2 window: a window of padding only (Keras: 0, MaxPool: -inf).
+    const wide = modelOf([6, 6, 2], (x) => {
+      const r = tfl.layers.reLU({}).apply(x) as SymbolicTensor;
+      const p = tfl.layers.zeroPadding2d({ padding: [[2, 0], [0, 0]] }).apply(r) as SymbolicTensor;
+      return tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(p) as SymbolicTensor;
+    });
+    expect(decodeModel(exportOnnx(wide)).graph.node.map((n) => n.opType)).toContain('Pad');
+    await expectSame(wide, 1, -2, 1);
+  });
+  it('ZeroPadding2D then a Conv: the Pad folds into the Conv\'s pads, same outputs', async () => {
+    const model = modelOf([7, 8, 3], (x) => {
+      const p = tfl.layers.zeroPadding2d({ padding: [[3, 1], [0, 2]] }).apply(x) as SymbolicTensor;
+      return conv({ filters: 4, kernelSize: 3, strides: 2 })(p);
+    });
+    const g = decodeModel(exportOnnx(model)).graph;
+    expect(g.node.map((n) => n.opType)).not.toContain('Pad');
+    const pads = g.node.find((n) => n.opType === 'Conv')!.attribute.find((a) => a.name === 'pads')!.ints;
+    expect(pads).toEqual([3, 0, 1, 2]);
+    await expectSame(model);
   });
   it('ZeroPadding2D then a strided conv, Cropping2D (asymmetric)', async () => {
     await expectSame(modelOf([7, 8, 3], (x) => {

@@ -6,6 +6,7 @@ import { exportError, isContainer, type Layer } from './layer-call.js';
 import { DataType, encodeModel, type ValueInfoMsg } from '../../load/onnx/proto.js';
 import type { NodeLayer } from '../../load/onnx/node-layers.js';
 import { ONNX_MAPPERS } from './registry.js';
+import { foldZeroPads } from './fold-pads.js';
 
 export interface ExportOnnxOptions {
   /** Written to ModelProto.producer_version. */
@@ -35,7 +36,12 @@ export function exportOnnxWithLayers(model: LayersModel, opts: ExportOnnxOptions
   const inputs: Value[] = model.inputs.map((t, i) => ({ name: inputNames[i], shape: t.shape, layout: 'natural' }));
   const outputs = evaluate(g, model, inputs, '');
   outputs.forEach((v, i) => bindOutput(g, v, outputNames[i], outputs));
-  const nodeLayers = g.nodes.map((n) => ({ name: n.name, op: n.opType, inputs: n.input, outputs: n.output, layer: g.layerOfNode.get(n) }));
+  foldZeroPads(g, outputNames);
+  const stored = new Map(g.initializers.map((t) => [t.name, t.rawData?.byteLength ?? (t.int64Data?.length ?? 0) * 8]));
+  const nodeLayers = g.nodes.map((n) => ({
+    name: n.name, op: n.opType, inputs: n.input, outputs: n.output, layer: g.layerOfNode.get(n),
+    weightBytes: n.input.reduce((s, i) => s + (stored.get(i) ?? 0), 0),
+  }));
   const bytes = encodeModel({
     irVersion: IR_VERSION,
     producerName: 'dnarch',

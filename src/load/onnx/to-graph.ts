@@ -1,4 +1,4 @@
-import type { NodeLayer } from './node-layers.js';
+import { weightBytes, type NodeLayer } from './node-layers.js';
 import { DnarchError } from '../../errors.js';
 import type { LayerGraph, LayerNode, Shape } from '../../graph/types.js';
 import type { ConstantAnalysis } from './constants.js';
@@ -120,7 +120,7 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
     if (!mapped) layerNode.opaque = unsupportedReason(node);
     if (layerNode.outputShapes.some((s) => s === null || s.some((d) => d === null))) unknownShapes++;
     nodes.push(layerNode);
-    nodeLayers.push({ name: node.name, op: opName(node), inputs: node.input, outputs: node.output, layer: label });
+    nodeLayers.push({ name: node.name, op: opName(node), inputs: node.input, outputs: node.output, layer: label, weightBytes: weightBytes(layerNode.weights) });
     for (const o of node.output) {
       if (o === '') continue;
       layerOf.set(o, label);
