@@ -55,10 +55,14 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
   // Keys: 'k:' + kernel, 'l:' + layer. A layer's nodes may go to several kernels, a kernel may compute several layers.
   const groups = new Groups();
   const layersOfKernel = new Map<string, Set<string>>();
+  const attributed = new Set<string>();
   for (const [node, kernel] of kernelOfNode) {
-    if (node.layer === undefined || !report.has(node.layer)) continue;
-    groups.union(`k:${kernel}`, `l:${node.layer}`);
-    layersOfKernel.set(kernel, (layersOfKernel.get(kernel) ?? new Set()).add(node.layer));
+    for (const layer of [node.layer, ...(node.also ?? [])]) {
+      if (layer === undefined || !report.has(layer)) continue;
+      attributed.add(layer);
+      groups.union(`k:${kernel}`, `l:${layer}`);
+      layersOfKernel.set(kernel, (layersOfKernel.get(kernel) ?? new Set()).add(layer));
+    }
   }
   const kernels = [...new Set(first.map((k) => k.node))];
   const rowKeys = new Map<string, { kernels: string[]; layers: Set<string> }>();
@@ -121,7 +125,6 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
 
   const allUs = runs.flat().reduce((s, k) => s + k.us, 0);
   const mappedUs = runs.flat().reduce((s, k) => s + ((layersOfKernel.get(k.node)?.size ?? 0) > 0 ? k.us : 0), 0);
-  const attributed = new Set([...kernelOfNode.keys()].map((n) => n.layer));
   const missing = input.layers.filter((l) => l.className !== 'InputLayer' && l.className !== 'Input' && !attributed.has(l.name));
   const runMs = median(trace.runUs.slice(0, runs.length).map((u) => u / 1000));
   const modelGflops = input.timedP50Ms ? (input.modelFlops * batch) / input.timedP50Ms / 1e6 : null;
@@ -135,7 +138,7 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
     timedP50Ms: input.timedP50Ms,
     slowdown: input.timedP50Ms ? runMs / input.timedP50Ms : null,
     coverage: allUs > 0 ? mappedUs / allUs : 0,
-    unattributed: { layers: missing.length, macs: missing.reduce((s, l) => s + l.macs, 0) },
+    unattributed: { layers: missing.length, macs: missing.reduce((s, l) => s + l.macs, 0), names: missing.slice(0, 20).map((l) => l.name) },
     peaks,
     model: modelGflops === null ? null : { gflops: modelGflops, ofPeak: peaks ? modelGflops / peaks.gflops : null },
     layers: rows,

@@ -109,7 +109,7 @@ export function profileLayers(model: LayersModel, specs: readonly InputSpec[], a
       timedP50Ms: p50,
       slowdown: p50 ? totalMs / p50 : null,
       coverage: 1,
-      unattributed: { layers: 0, macs: 0 },
+      unattributed: { layers: 0, macs: 0, names: [] },
       peaks: null,
       model: p50 ? { gflops: (flops * opts.batch) / p50 / 1e6, ofPeak: null } : null,
       layers,

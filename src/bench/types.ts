@@ -98,7 +98,7 @@ export const BenchProfileSchema = z
     slowdown: z.number().positive().nullable().describe('runMs / timedP50Ms: how much profiling slowed the runs.'),
     coverage: z.number().min(0).max(1).describe('Share of the profiled kernel time mapped to layers of the model.'),
     unattributed: z
-      .strictObject({ layers: z.int().nonnegative(), macs: z.int().nonnegative() })
+      .strictObject({ layers: z.int().nonnegative(), macs: z.int().nonnegative(), names: z.array(z.string()).describe('The first 20 of them.') })
       .describe('Layers whose work no kernel could be found for (removed by the engine, or fused where dnarch cannot tell), and their MACs.'),
     peaks: PeaksSchema.nullable().describe("This machine's measured roofs (dnarch peaks); null for tfjs engines, which are not what they measure."),
     model: z

@@ -65,7 +65,8 @@ export function profileHeader(p: BenchProfile): string[] {
   const slow = p.slowdown === null ? '' : `; profiled runs took ${ms3(p.runMs)} ms, ${p.slowdown >= 1 ? `${pct(p.slowdown - 1)} slower than` : `${pct(1 - p.slowdown)} faster than`} the unprofiled p50 ${ms3(p.timedP50Ms!)} ms`;
   lines.push(`Sum of ${p.method === 'onnxruntime-profiler' ? 'kernel' : 'layer'} times ${ms3(p.totalMs)} ms${slow}.`);
   if (p.method === 'onnxruntime-profiler') {
-    const lost = p.unattributed.layers > 0 ? `; ${p.unattributed.layers} layer(s) (${si(p.unattributed.macs)} MACs) got no kernel` : '';
+    const u = p.unattributed;
+    const lost = u.layers > 0 ? `; ${u.layers} layer(s) with ${si(u.macs)} MACs got no kernel (${u.names.slice(0, 3).join(', ')}${u.layers > 3 ? ', ...' : ''}: removed by the engine or the export)` : '';
     lines.push(`Coverage: ${pct(p.coverage)} of the kernel time is mapped to layers${lost}.`);
   }
   if (p.peaks) {

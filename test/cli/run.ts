@@ -5,6 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
@@ -31,10 +33,14 @@ export interface Run {
   stderr: string;
 }
 
+/** Tests never write to the user's cache (dnarch peaks): one of their own per test process. */
+export const TEST_CACHE_DIR = join(tmpdir(), `dnarch-test-cache-${process.pid}`);
+
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of ['CI', 'FORCE_COLOR', 'NO_COLOR', 'NODE_OPTIONS', 'NODE_DEBUG', 'DEBUG']) delete env[k];
+  for (const k of ['CI', 'FORCE_COLOR', 'NO_COLOR', 'NODE_OPTIONS', 'NODE_DEBUG', 'DEBUG', 'XDG_CACHE_HOME']) delete env[k];
   env.NO_COLOR = '1';
+  env.DNARCH_CACHE_DIR = TEST_CACHE_DIR;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

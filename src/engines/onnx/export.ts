@@ -40,6 +40,7 @@ export function exportOnnxWithLayers(model: LayersModel, opts: ExportOnnxOptions
   const stored = new Map(g.initializers.map((t) => [t.name, t.rawData?.byteLength ?? (t.int64Data?.length ?? 0) * 8]));
   const nodeLayers = g.nodes.map((n) => ({
     name: n.name, op: n.opType, inputs: n.input, outputs: n.output, layer: g.layerOfNode.get(n),
+    ...(g.absorbed.has(n) ? { also: g.absorbed.get(n) } : {}),
     weightBytes: n.input.reduce((s, i) => s + (stored.get(i) ?? 0), 0),
   }));
   const bytes = encodeModel({

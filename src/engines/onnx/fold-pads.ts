@@ -52,6 +52,7 @@ export function foldZeroPads(g: OnnxGraph, graphOutputs: readonly string[]): voi
     if (pool.opType === 'MaxPool' && (merged.some((m, i) => m > kernel[i % 2] - 1) || !nonNegative(pad.input[0]))) continue;
     pool.input[0] = pad.input[0];
     pool.attribute = pool.attribute.map((a) => (a.name === 'pads' ? { name: 'pads', type: AttrType.INTS, ints: merged } : a));
+    g.absorb(pool, pad);
     removed.add(pad);
   }
   if (removed.size === 0) return;

@@ -57,6 +57,8 @@ export class OnnxGraph {
   private readonly producers = new Map<string, NodeMsg>();
   /** The layer each node was written for (what a runtime profile of the export maps back to). */
   readonly layerOfNode = new Map<NodeMsg, string>();
+  /** Layers of nodes folded into another one (a Pad into its Conv): listed with the node that does their work. */
+  readonly absorbed = new Map<NodeMsg, string[]>();
   /** The layer whose nodes are being written; undefined for glue (input transposes, outputs). */
   layer: string | undefined;
 
@@ -76,6 +78,14 @@ export class OnnxGraph {
     this.producers.set(out, node);
     if (this.layer !== undefined) this.layerOfNode.set(node, this.layer);
     return out;
+  }
+
+  /** `gone` is removed by the caller: `into` now does its work, for its layer too. */
+  absorb(into: NodeMsg, gone: NodeMsg): void {
+    const layers = [...(this.absorbed.get(into) ?? []), ...(this.absorbed.get(gone) ?? [])];
+    const layer = this.layerOfNode.get(gone);
+    if (layer !== undefined && layer !== this.layerOfNode.get(into)) layers.push(layer);
+    this.absorbed.set(into, layers);
   }
 
   /** The node that computes value `name` (undefined for graph inputs and initializers). */

@@ -11,6 +11,8 @@ export interface NodeLayer {
   outputs: string[];
   /** The layer of the analysis the node computes (part of); undefined for glue of no layer. */
   layer?: string;
+  /** Layers whose nodes were folded into this one (dnarch's export folds a ZeroPadding2D's Pad into its Conv). */
+  also?: string[];
   /** Bytes of the node's weights (its constant inputs that are weights). */
   weightBytes: number;
 }
