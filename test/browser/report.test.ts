@@ -44,6 +44,11 @@ async function openReport(models: string[], name: string) {
   const file = join(ARTIFACTS, `report-${name}.html`);
   rmSync(file, { force: true });
   ok(['report', ...models, '--out', file]);
+  return openPage(file, name);
+}
+
+/** Opens a written report; `keepOpen` hands the page back for more queries (the caller closes it). */
+async function openPage(file: string, name: string, keepOpen = false) {
   expect(existsSync(file)).toBe(true);
 
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -86,8 +91,8 @@ async function openReport(models: string[], name: string) {
   const injected = await page.$$eval('img, script, iframe, object, embed', (els) => els.length);
   const headings = await page.$$eval('h1, h2', (hs) => hs.map((h) => h.textContent ?? ''));
   await page.screenshot({ path: join(ARTIFACTS, `report-${name}.png`), fullPage: true });
-  await page.close();
-  return { charts, requests, errors, injected, headings };
+  if (!keepOpen) await page.close();
+  return { charts, requests, errors, injected, headings, page: keepOpen ? page : undefined };
 }
 
 describe('dnarch report in Chromium', () => {
@@ -131,6 +136,38 @@ describe('dnarch report in Chromium', () => {
       expect(c.marks, c.id).toBeGreaterThan(0);
     }
     expect(headings.some((h) => h.includes('tiny-cnn'))).toBe(true);
+    expect(requests).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('with a bench profile: the time-per-layer chart and the roofline (two roofs, a point per row) draw', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const model = ['mobilenet', '--input-size', '96', '--alpha', '0.5'];
+    const bench = join(ARTIFACTS, 'bench-mobilenet.json');
+    ok(['bench', ...model, '--engine', 'onnxruntime', '--runs', '3', '--profile', '--format', 'json', '--out', bench]);
+    const file = join(ARTIFACTS, 'report-profile.html');
+    ok(['report', ...model, '--bench', bench, '--out', file]);
+    const profile = (JSON.parse(readFileSync(bench, 'utf8')) as { profile: { layers: { gflops: number | null; intensity: number | null }[] } }).profile;
+    const { charts, requests, errors, page } = await openPage(file, 'profile', true);
+    try {
+      const ids = charts.map((c) => c.id);
+      expect(ids).toContain('m1-profile-time');
+      expect(ids).toContain('m1-roofline');
+      for (const c of charts.filter((x) => x.id.includes('profile') || x.id.includes('roofline'))) {
+        expect(c.width, c.id).toBeGreaterThan(0);
+        expect(c.height, c.id).toBeGreaterThan(0);
+      }
+      // One bar per row shown (25 at most), one point per row with a rate and an intensity, one line of two roofs.
+      const bars = await page!.$$eval('#m1-profile-time .mark-rect.role-mark path', (els) => els.length);
+      expect(bars).toBe(Math.min(25, profile.layers.length));
+      const points = await page!.$$eval('#m1-roofline .mark-symbol.role-mark path', (els) => els.length);
+      expect(points).toBe(profile.layers.filter((l) => l.gflops !== null && l.intensity !== null && l.intensity > 0).length);
+      const roofs = await page!.$$eval('#m1-roofline .mark-line.role-mark path', (els) => els.length);
+      expect(roofs).toBe(2);
+      await (await page!.$('#m1-profile'))!.screenshot({ path: join(ARTIFACTS, 'report-profile-section.png') });
+    } finally {
+      await page!.close();
+    }
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
   });

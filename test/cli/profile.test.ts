@@ -4,7 +4,10 @@
  * an independent source: the rows' layers and MACs against `dnarch summarize` (another
  * code path), the schema, and what the output says it ran on.
  */
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BenchReportSchema, type BenchReport } from '../../src/bench/types.js';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { PeaksOutputSchema, type PeaksOutput } from '../../src/schema/peaks.js';
@@ -71,6 +74,42 @@ describe('bench --profile on onnxruntime', () => {
 
   it('--depth without --profile is refused', { timeout: TIMEOUT }, () => {
     expectUsageError(dnarch(['bench', ...TINY, '--depth', '1']), ['--depth', '--profile']);
+  });
+});
+
+describe('report --bench', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dnarch-report-bench-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, text);
+    return f;
+  };
+
+  it('adds the profile section to the page; every wrong --bench file is one line, exit 2, nothing written', { timeout: TIMEOUT }, () => {
+    const bench = join(dir, 'bench.json');
+    ok(['bench', ...TINY, '--engine', 'onnxruntime', '--profile', '--format', 'json', '--out', bench]);
+    const page = join(dir, 'page.html');
+    ok(['report', 'mobilenet', '--input-size', '64', '--alpha', '0.25', '--bench', bench, '--out', page]);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('id="m1-profile-time"');
+    expect(html).toContain('id="m1-roofline"');
+    expect(html).toContain('Slowest layers on onnxruntime');
+
+    const noProfile = file('plain.json', JSON.stringify({ ...JSON.parse(readFileSync(bench, 'utf8')), profile: undefined }));
+    const cases: [string[], string[]][] = [
+      [['mobilenet', '--input-size', '64', '--alpha', '0.25', '--bench', file('bad.json', '{')], ['bad.json', 'not JSON']],
+      [['mobilenet', '--input-size', '64', '--alpha', '0.25', '--bench', file('other.json', '{"schemaVersion": 1}')], ['other.json', 'not a dnarch bench report']],
+      [['mobilenet', '--input-size', '64', '--alpha', '0.25', '--bench', noProfile], ['plain.json', 'without a profile']],
+      [['resnet50', '--bench', bench], ['profiles mobilenet', 'not among the models']],
+      [['mobilenet', '--bench', bench], ['MACs per image', 'options']],
+      [['mobilenet', '--input-size', '64', '--alpha', '0.25', '--bench', join(dir, 'missing.json')], ['missing.json']],
+    ];
+    for (const [args, mentions] of cases) {
+      const out = join(dir, 'never.html');
+      expectUsageError(dnarch(['report', ...args, '--out', out]), mentions);
+      expect(existsSync(out)).toBe(false);
+    }
   });
 });
 

@@ -5,6 +5,9 @@
 import { compareReports, receptiveFieldText, times, type CellValue, type ComparisonRow } from '../../analysis/compare.js';
 import type { ModelReport } from '../../analysis/types.js';
 import { fieldText, gmacs, grouped, mib, shapeText, si } from '../units.js';
+import type { BenchProfile } from '../../bench/types.js';
+import { profileHeader } from '../profile.js';
+import { profileTimeChart, rooflineChart } from './profile-charts.js';
 import { cumulativeChart, fieldChart, layerChart, savingsChart, stageChart, totalsChart, type Chart } from './charts.js';
 import { escapeHtml as esc } from './escape.js';
 import { heaviest, stageOf } from './series.js';
@@ -16,6 +19,8 @@ export interface HtmlOptions {
   version: string;
   /** Names for the models' sections (default: the reports' model names). */
   labels?: string[];
+  /** A bench profile per model (dnarch bench --profile --format json), where one was given. */
+  profiles?: (BenchProfile | undefined)[];
 }
 
 interface Labelled {
@@ -97,7 +102,32 @@ function warnings(r: ModelReport): string {
   return out.join('\n');
 }
 
-async function modelSection(m: Labelled, i: number, several: boolean): Promise<string> {
+/** The slowest rows of a profile with their roofline columns. */
+function profileTable(p: BenchProfile): string {
+  const rows = p.layers.slice(0, 10);
+  const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+  const n3 = (x: number | null) => (x === null ? '-' : String(Number(x.toPrecision(3))));
+  const body = rows
+    .map((l) => `<tr><td class="name">${esc(l.name)}${l.layers.length > 1 ? ` <span class="si">(+${l.layers.length - 1} fused)</span>` : ''}</td><td>${esc(l.className)}</td><td class="num">${n3(l.ms)}</td><td class="num">${pct(l.share)}</td><td class="num">${si(l.macs)}</td><td class="num">${n3(l.gflops)}</td><td class="num">${pct(l.ofPeak)}</td><td class="num">${si(l.bytes)}</td><td class="num">${n3(l.intensity)}</td><td>${l.bound ?? '-'}</td></tr>`)
+    .join('\n');
+  return `<table class="layers profile"><caption>Slowest layers on ${esc(p.engine)}</caption><thead><tr><th scope="col">layer</th><th scope="col">class</th><th scope="col">ms</th><th scope="col">share</th><th scope="col">MACs</th><th scope="col">GFLOP/s</th><th scope="col">of peak</th><th scope="col">bytes</th><th scope="col">FLOP/B</th><th scope="col">bound</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** What the profile is, its time per layer, its roofline and its slowest rows. */
+async function profileSection(p: BenchProfile, id: string): Promise<string> {
+  const figures: string[] = [];
+  for (const c of [profileTimeChart(p, `${id}-profile-time`), rooflineChart(p, `${id}-roofline`)]) if (c) figures.push(await figure(c));
+  const notes = p.peaks ? '' : '<p class="note">No roofline: the peaks are measured on onnxruntime, and this profile ran on a TensorFlow.js engine.</p>';
+  return `<section class="profile" id="${id}-profile" aria-labelledby="${id}-profile-h">
+<h3 id="${id}-profile-h">Profile on ${esc(p.engine)}</h3>
+${profileHeader(p).map((l) => `<p class="note">${esc(l)}</p>`).join('\n')}
+${figures.join('\n')}
+${notes}
+${profileTable(p)}
+</section>`;
+}
+
+async function modelSection(m: Labelled, i: number, several: boolean, profile?: BenchProfile): Promise<string> {
   const r = m.report;
   const id = `m${i + 1}`;
   const charts: (Chart | null)[] = [stageChart(r, `${id}-stages`), layerChart(r, `${id}-layers`), cumulativeChart([m], `${id}-cumulative`), fieldChart([m], `${id}-field`), savingsChart(r, `${id}-savings`)];
@@ -115,6 +145,7 @@ ${several ? '' : totalsTable([r], [m.label])}
 ${figures.join('\n')}
 ${notes.join('\n')}
 ${heaviestTable(r)}
+${profile ? await profileSection(profile, id) : ''}
 </section>`;
 }
 
@@ -155,7 +186,7 @@ export async function renderHtml(reports: ModelReport[], opts: HtmlOptions): Pro
   const several = models.length > 1;
   const names = labels.join(' vs ');
   const sections: string[] = [];
-  for (const [i, m] of models.entries()) sections.push(await modelSection(m, i, several));
+  for (const [i, m] of models.entries()) sections.push(await modelSection(m, i, several, opts.profiles?.[i]));
   const nav = several
     ? `<nav aria-label="sections"><a href="#comparison">Comparison</a>${models.map((m, i) => ` · <a href="#m${i + 1}">${esc(m.label)}</a>`).join('')} · <a href="#conventions">Conventions</a></nav>`
     : '';
