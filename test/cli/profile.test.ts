@@ -4,7 +4,7 @@
  * an independent source: the rows' layers and MACs against `dnarch summarize` (another
  * code path), the schema, and what the output says it ran on.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,8 +29,12 @@ function expectAccounted(p: NonNullable<BenchReport['profile']>, model: ModelRep
 }
 
 describe('bench --profile on onnxruntime', () => {
-  it('a zoo model: ORT kernels mapped back to layers, with roofline columns, in the schema', { timeout: TIMEOUT }, () => {
-    const r = okJson<BenchReport>(['bench', ...TINY, '--engine', 'onnxruntime', '--profile', '5']);
+  it('a zoo model: ORT kernels mapped back to layers, with roofline columns, in the schema; ORT\'s trace file is removed', { timeout: TIMEOUT }, () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'dnarch-profile-tmp-'));
+    const r = okJson<BenchReport>(['bench', ...TINY, '--engine', 'onnxruntime', '--profile', '5'], { env: { TMPDIR: tmp } });
+    // (ONNX Runtime itself leaves `.ses` and `mat-debug-<pid>.log` there on any run, profiled or not.)
+    expect(readdirSync(tmp).filter((f) => f.startsWith('dnarch-') || f.endsWith('.json'))).toEqual([]);
+    rmSync(tmp, { recursive: true });
     expect(BenchReportSchema.safeParse(r).success).toBe(true);
     const p = r.profile!;
     expect(p.engine).toBe('onnxruntime');
@@ -60,6 +64,11 @@ describe('bench --profile on onnxruntime', () => {
     const folded = ok(['bench', ...TINY, '--engine', 'onnxruntime', '--profile', '3', '--depth', '1']);
     expect(folded).toMatch(/The \d+ slowest of \d+ blocks \(depth 1\)/);
     expect(folded).toMatch(/│ block /);
+    const md = ok(['bench', ...TINY, '--engine', 'onnxruntime', '--profile', '2', '--format', 'markdown']);
+    expect(md).toMatch(/^### Profile on onnxruntime$/m);
+    expect(md).toMatch(/^\| layer \| class \| ms \| share \| MACs \| GFLOP\/s \| of peak \| bytes \| FLOP\/B \| bound \|$/m);
+    const table = md.slice(md.indexOf('| layer |')).split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| layer') && !l.startsWith('| ---'));
+    expect(table).toHaveLength(2);
   });
 
   it('an ONNX file: rows are the file\'s own nodes', { timeout: TIMEOUT }, () => {

@@ -50,6 +50,10 @@ const RUNS: [string, string[]][] = [
   ['diff', ['diff', 'fixtures/onnx/tiny-cnn.onnx', 'fixtures/onnx/open-size.onnx']],
   ['check', ['check', 'fixtures/onnx/tiny-cnn.onnx', '--max-macs', '1G']],
   ['bench', ['bench', 'fixtures/onnx/tiny-cnn.onnx', '--runs', '2', '--engine', 'all']],
+  // ONNX Runtime's profile mapped to layers, on the measured roofline; of a file too.
+  ['bench', ['bench', 'mobilenet', '--input-size', '64', '--alpha', '0.25', '--runs', '2', '--engine', 'onnxruntime', '--profile', '3']],
+  ['bench', ['bench', 'fixtures/onnx/tiny-cnn.onnx', '--runs', '2', '--profile']],
+  ['peaks', ['peaks']],
 ];
 
 /** One document per run, shared by the negative tests below. */
