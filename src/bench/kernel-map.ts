@@ -7,7 +7,8 @@
  * in are enough to put every vanished node back where its work went:
  *
  * 1. A kernel whose name, or its name cut at a `_` or `/` (ORT's suffixes: `_nchwc`,
- *    `_token_12`, ...), is a node of the model ran that node.
+ *    `_token_12`, `/MatMulAddFusion`; its prefix `fused `), is a node of the model, or a value
+ *    a node computes (ORT names an NCHWc kernel after its output), ran that node.
  * 2. A vanished node that computes (Conv, MatMul, Pad, ...) was folded forward into the
  *    kernel its output flows into, along a chain of single consumers.
  * 3. A vanished element-wise node (BatchNormalization, an activation, Add, ...) was folded
@@ -23,6 +24,9 @@ const EPILOGUE = new Set([
   'BatchNormalization', 'Relu', 'Clip', 'LeakyRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Elu', 'Selu', 'PRelu',
   'Softplus', 'Gelu', 'Erf', 'Add', 'Sum', 'Mul', 'Sub', 'Div', 'Identity', 'Dropout', 'Cast',
 ]);
+
+/** ORT's prefix of some fused nodes' names ("fused sequential_1/dense_2/MatMul/MatMulAddFusion"). */
+const FUSED = 'fused ';
 
 export interface KernelRef {
   /** The kernel's node name in ORT's graph. */
@@ -52,13 +56,15 @@ export function matchNode(kernel: string, nodes: ReadonlySet<string>): string | 
 export function mapKernels(nodes: readonly NodeLayer[], kernels: readonly KernelRef[]): KernelMap {
   const byName = new Map<string, NodeLayer>();
   for (const n of nodes) if (n.name !== '' && !byName.has(n.name)) byName.set(n.name, n);
+  // Output names second: a node's own name wins over a value of the same name.
+  for (const n of nodes) for (const o of n.outputs) if (o !== '' && !byName.has(o)) byName.set(o, n);
   const names = new Set(byName.keys());
   const matched = new Map<string, NodeLayer>();
   const kernelOfNode = new Map<NodeLayer, string>();
   const orderOf = new Map<string, number>();
   for (const k of kernels) {
     orderOf.set(k.node, k.order);
-    const name = matchNode(k.node, names);
+    const name = matchNode(k.node.startsWith(FUSED) ? k.node.slice(FUSED.length) : k.node, names);
     if (name === undefined) continue;
     const node = byName.get(name)!;
     matched.set(k.node, node);

@@ -97,6 +97,23 @@ describe('mapKernels', () => {
     expect(a).toEqual({ 'pad/Pad': 'conv/Conv', 'conv/Conv': 'conv/Conv', 'branch/Conv': null, 'left/Relu': null, 'right/Sigmoid': null });
   });
 
+  it("a kernel named after its node's output value (ORT's NCHWc naming), or with ORT's `fused ` prefix, is that node's", () => {
+    const out = (name: string, op: string, inputs: string[], output: string): NodeLayer => ({ name, op, inputs, outputs: [output], layer: name, weightBytes: 0 });
+    const nodes = [
+      out('seq/conv/BiasAdd', 'Conv', ['x'], 'seq/conv/BiasAdd:0'),
+      out('seq/relu/LeakyRelu', 'LeakyRelu', ['seq/conv/BiasAdd:0'], 'seq/relu/LeakyRelu:0'),
+      out('seq/dense/MatMul', 'MatMul', ['seq/relu/LeakyRelu:0'], 'seq/dense/MatMul:0'),
+      out('seq/dense/BiasAdd', 'Add', ['seq/dense/MatMul:0', 'b'], 'seq/dense/BiasAdd:0'),
+    ];
+    const a = attribution(nodes, kernels('seq/relu/LeakyRelu:0_nchwc', 'fused seq/dense/MatMul/MatMulAddFusion'));
+    expect(a).toEqual({
+      'seq/conv/BiasAdd': 'seq/relu/LeakyRelu:0_nchwc',
+      'seq/relu/LeakyRelu': 'seq/relu/LeakyRelu:0_nchwc',
+      'seq/dense/MatMul': 'fused seq/dense/MatMul/MatMulAddFusion',
+      'seq/dense/BiasAdd': 'fused seq/dense/MatMul/MatMulAddFusion',
+    });
+  });
+
   it('nodes named like prototype keys are plain names', () => {
     const nodes = [n('constructor', 'Conv', ['x'], 'constructor'), n('__proto__', 'Relu', ['constructor'], '__proto__')];
     const { kernelOfNode } = mapKernels(nodes, kernels('__proto___nchwc'));

@@ -165,9 +165,8 @@ describe('the other commands on ONNX', { timeout: TIMEOUT }, () => {
     expect(r.model.inputShapes).toEqual([[1, 3, 32, 32]]);
   });
 
-  it('bench refuses tfjs engines and --profile for ONNX, and open sizes, in one line', () => {
+  it('bench refuses tfjs engines for ONNX, and open sizes, in one line (--profile is ORT\'s own: test/cli/profile.test.ts)', () => {
     expectUsageError(dnarch(['bench', TINY, '--engine', 'wasm']), ['is an ONNX file', 'onnxruntime']);
-    expectUsageError(dnarch(['bench', TINY, '--profile']), ['--profile', 'ONNX file']);
     expectUsageError(dnarch(['bench', OPEN]), ['leaves height, width open', '--input-shape image=1x3x<height>x<width>']);
     expectUsageError(dnarch(['bench', ATTENTION, '--batch', '2']), ['fixes the batch of every input']);
   });

@@ -81,6 +81,17 @@ describe('bench --profile on onnxruntime', () => {
     for (const l of p.layers.filter((x) => x.mapped)) expect(names.has(l.name), l.name).toBe(true);
   });
 
+  it('a file of nameless nodes (torch.onnx 1.x): ORT\'s own names for them are matched, the convolutions are rows', { timeout: TIMEOUT }, () => {
+    const file = '../shared/real-models/onnx/pytorch-tutorial__super_resolution.onnx';
+    const r = okJson<BenchReport>(['bench', file, '--runs', '3', '--profile']);
+    const p = r.profile!;
+    const model = okJson<ModelReport>(['summarize', file]);
+    expectAccounted(p, model);
+    expect(p.unattributed.macs).toBe(0);
+    expect(p.coverage).toBeGreaterThan(0.9);
+    expect(p.layers.filter((l) => l.mapped && l.className === 'Conv')).toHaveLength(4);
+  });
+
   it('--depth without --profile is refused', { timeout: TIMEOUT }, () => {
     expectUsageError(dnarch(['bench', ...TINY, '--depth', '1']), ['--depth', '--profile']);
   });

@@ -87,6 +87,12 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
     });
   }
 
+  // ONNX Runtime names a nameless node <op>_<its index among the graph's nodes, Constants
+  // aside> (they become initializers at load): the name its profile gives that node.
+  const ortName = new Map<OnnxNode, string>();
+  g.nodes.filter((n) => !(isDefaultDomain(n.domain) && n.opType === 'Constant')).forEach((n, i) => {
+    if (n.name === '') ortName.set(n, `${n.opType}_${i}`);
+  });
   const blocks = blockPaths(consts.live);
   let unknownShapes = 0;
   for (const node of consts.live) {
@@ -120,7 +126,7 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
     if (!mapped) layerNode.opaque = unsupportedReason(node);
     if (layerNode.outputShapes.some((s) => s === null || s.some((d) => d === null))) unknownShapes++;
     nodes.push(layerNode);
-    nodeLayers.push({ name: node.name, op: opName(node), inputs: node.input, outputs: node.output, layer: label, weightBytes: weightBytes(layerNode.weights) });
+    nodeLayers.push({ name: node.name || (ortName.get(node) ?? ''), op: opName(node), inputs: node.input, outputs: node.output, layer: label, weightBytes: weightBytes(layerNode.weights) });
     for (const o of node.output) {
       if (o === '') continue;
       layerOf.set(o, label);

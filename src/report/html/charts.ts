@@ -35,7 +35,7 @@ const CONFIG = {
   range: { category: { scheme: 'tableau10' } },
 } as const;
 
-const base = (description: string) => ({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', description, background: 'white', padding: 8, config: CONFIG });
+export const base = (description: string) => ({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', description, background: 'white', padding: 8, config: CONFIG });
 
 /** Colour by stage with a palette big enough for the stages there are (tableau20 past 10). */
 function stageColor(names: string[]) {

@@ -4,22 +4,9 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { BenchProfile } from '../../bench/types.js';
-import type { Chart } from './charts.js';
+import { base, type Chart } from './charts.js';
 
 const SI = '.3~s';
-const CONFIG = {
-  font: 'system-ui, sans-serif',
-  view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e8e8e8' },
-  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 200 },
-  mark: { aria: false },
-  bar: { aria: false },
-  line: { aria: false },
-  point: { aria: false },
-  text: { aria: false },
-  rule: { aria: false },
-} as const;
-const base = (description: string) => ({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', description, background: 'white', padding: 8, config: CONFIG });
 
 /** Bound colours: the same in both charts. */
 const BOUND = { field: 'bound', type: 'nominal' as const, title: 'bound', scale: { domain: ['compute', 'memory', 'no roof'], range: ['#4c78a8', '#e45756', '#9d9d9d'] } };
