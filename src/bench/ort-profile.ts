@@ -65,6 +65,9 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
     }
   }
   const kernels = [...new Set(first.map((k) => k.node))];
+  // Kernels of no layer (ORT's layout reorders: hundreds of them in a deep net) make one row per op.
+  const opOfKernel = new Map(first.map((k) => [k.node, k.op]));
+  for (const k of kernels) if (!layersOfKernel.has(k)) groups.union(`op:${opOfKernel.get(k)}`, `k:${k}`);
   const rowKeys = new Map<string, { kernels: string[]; layers: Set<string> }>();
   for (const k of kernels) {
     const root = groups.find(`k:${k}`);
@@ -85,7 +88,6 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
     }
     return t;
   });
-  const opOf = new Map(first.map((k) => [k.node, k.op]));
   // Weights: ORT's parameter_size leaves out what it pre-packed (a Gemm's or MatMul's B), so
   // the larger of it and the weights of the model nodes the kernel computes.
   const weightsOfKernel = new Map<string, number>();
@@ -104,9 +106,10 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
     const macs = reports.reduce((s, l) => s + l.macs, 0);
     const flops = reports.reduce((s, l) => s + l.flops, 0);
     const bytes = row.kernels.reduce((s, k) => s + (bytesOf.get(k) ?? 0), 0);
-    const ops = [...new Set(row.kernels.map((k) => opOf.get(k) ?? '?'))];
+    const ops = [...new Set(row.kernels.map((k) => opOfKernel.get(k) ?? '?'))];
+    const several = row.kernels.length > 1 ? ` x${row.kernels.length}` : '';
     return {
-      name: primary?.name ?? row.kernels[0],
+      name: primary?.name ?? (several ? `${ops.join('+')}${several}` : row.kernels[0]),
       className: primary?.className ?? `${ops.join('+')} (no layer)`,
       mapped: primary !== undefined,
       layers,

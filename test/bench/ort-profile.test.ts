@@ -37,6 +37,22 @@ const run = (conv: number, gemm: number, reorder: number): KernelEvent[] => [
 const trace: OrtTrace = { runUs: [2000, 1800, 2200], runs: [run(1000, 500, 100), run(900, 400, 100), run(1100, 600, 300)] };
 const peaks: Peaks = { gflops: 100, gbPerS: 10, engine: 'onnxruntime', version: 'x', threads: null, cpu: 'test', cores: 2, measuredAt: '', cached: true };
 
+describe('buildOrtProfile: kernels of no layer', () => {
+  it('make one row per op, their times summed', () => {
+    const t: OrtTrace = {
+      runUs: [100],
+      runs: [[k('relu/Relu_nchwc', 'Conv', 0, 50), k('ReorderOutput_token_1', 'ReorderOutput', 1, 10), k('ReorderInput', 'ReorderInput', 2, 7), k('ReorderOutput', 'ReorderOutput', 3, 5)]],
+    };
+    const p = buildOrtProfile({ trace: t, nodeLayers: nodes, layers, batch: 1, peaks: null, timedP50Ms: null, modelFlops: 0 });
+    expect(p.layers.map((l) => [l.name, l.ms, l.mapped])).toEqual([
+      ['conv', 0.05, true],
+      ['ReorderOutput x2', 0.015, false],
+      ['ReorderInput', 0.007, false],
+    ]);
+    expect(p.coverage).toBeCloseTo(50 / 72, 12);
+  });
+});
+
 describe('buildOrtProfile', () => {
   const p = buildOrtProfile({ trace, nodeLayers: nodes, layers, batch: 2, peaks, timedP50Ms: 1.6, modelFlops: 3_050_000 });
   const row = (name: string) => p.layers.find((l) => l.name === name)!;
