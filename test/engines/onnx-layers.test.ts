@@ -217,6 +217,27 @@ describe('pooling and padding', () => {
     expect(pads).toEqual([3, 0, 1, 2]);
     await expectSame(model);
   });
+  it("option A's shortcut (1x1 pool of stride 2, x and x * 0 concatenated, added): zeros without a Mul, same outputs", async () => {
+    const model = modelOf([7, 6, 3], (x) => {
+      const c = conv({ filters: 4, kernelSize: 3, padding: 'same' })(x);
+      const sub = tfl.layers.averagePooling2d({ poolSize: 1, strides: 2 }).apply(c) as SymbolicTensor;
+      const zeros = tfl.layers.rescaling({ scale: 0, offset: 0 }).apply(sub) as SymbolicTensor;
+      const widened = tfl.layers.concatenate({ axis: -1 }).apply([sub, zeros]) as SymbolicTensor;
+      const main = conv({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' })(c);
+      return tfl.layers.add().apply([widened, main]) as SymbolicTensor;
+    });
+    const g = decodeModel(exportOnnx(model)).graph;
+    expect(g.node.map((n) => n.opType)).not.toContain('Mul');
+    // No weights for the zeros: the BatchNormalization's four inputs are made by ConstantOfShape.
+    const bn = g.node.find((n) => n.opType === 'BatchNormalization')!;
+    expect(bn.input.slice(1).map((i) => g.node.find((n) => n.output.includes(i))?.opType)).toEqual(['ConstantOfShape', 'ConstantOfShape', 'ConstantOfShape', 'ConstantOfShape']);
+    await expectSame(model, 1, -1, 1);
+  });
+  it('Rescaling by 0 of a flat tensor stays a Mul', async () => {
+    const model = modelOf([5], (x) => tfl.layers.concatenate().apply([x, tfl.layers.rescaling({ scale: 0, offset: 0 }).apply(x) as SymbolicTensor]) as SymbolicTensor);
+    expect(decodeModel(exportOnnx(model)).graph.node.map((n) => n.opType)).toContain('Mul');
+    await expectSame(model);
+  });
   it('ZeroPadding2D then a strided conv, Cropping2D (asymmetric)', async () => {
     await expectSame(modelOf([7, 8, 3], (x) => {
       const p = tfl.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]] }).apply(x) as SymbolicTensor;
