@@ -136,6 +136,7 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
     method: 'onnxruntime-profiler',
     batch,
     runs: runs.length,
+    repeats: runs.length,
     totalMs: median(runs.map((r) => r.reduce((s, k) => s + k.us, 0) / 1000)),
     runMs,
     timedP50Ms: input.timedP50Ms,

@@ -104,6 +104,7 @@ export function profileLayers(model: LayersModel, specs: readonly InputSpec[], a
       method: 'layer-by-layer',
       batch: opts.batch,
       runs: repeats,
+      repeats,
       totalMs,
       runMs: totalMs,
       timedP50Ms: p50,

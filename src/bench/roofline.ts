@@ -6,7 +6,7 @@
  */
 import type { Peaks, ProfileLayer } from './types.js';
 
-export type RooflineColumns = Pick<ProfileLayer, 'gflops' | 'bytes' | 'intensity' | 'bound' | 'ofPeak'>;
+export type RooflineColumns = Pick<ProfileLayer, 'gflops' | 'bytes' | 'intensity' | 'bound' | 'ofPeak' | 'gflopsPerSecond'>;
 
 /** Ridge point in FLOPs per byte. */
 export const ridge = (peaks: Pick<Peaks, 'gflops' | 'gbPerS'>): number => peaks.gflops / peaks.gbPerS;
@@ -17,6 +17,7 @@ export function roofline(flops: number, bytes: number, ms: number, peaks: Pick<P
   const intensity = bytes > 0 ? flops / bytes : null;
   return {
     gflops,
+    gflopsPerSecond: gflops,
     bytes: Math.round(bytes),
     intensity,
     bound: peaks === null || intensity === null ? null : intensity >= ridge(peaks) ? 'compute' : 'memory',

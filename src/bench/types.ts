@@ -69,6 +69,7 @@ export const ProfileLayerSchema = z
     intensity: z.number().nonnegative().nullable().describe('Arithmetic intensity: flops * batch / bytes (FLOPs per byte); null when no bytes are known.'),
     bound: z.enum(['compute', 'memory']).nullable().describe('compute when intensity is at or above the ridge point (peak GFLOP/s / peak GB/s), else memory; null without measured peaks.'),
     ofPeak: z.number().nonnegative().nullable().describe('gflops / the measured compute peak (may pass 1 a little: the peak is a measurement too); null without peaks.'),
+    gflopsPerSecond: z.number().nonnegative().nullable().describe('Deprecated: the same as gflops (its earlier name, kept for readers of earlier output until schemaVersion is next bumped).'),
   })
   .meta({ id: 'ProfileLayer' });
 
@@ -92,6 +93,7 @@ export const BenchProfileSchema = z
     method: z.enum(['onnxruntime-profiler', 'layer-by-layer']),
     batch: z.int().positive(),
     runs: z.int().positive().describe('Profiled runs, kept apart from the timed runs (and after a warm-up of their own).'),
+    repeats: z.int().positive().describe('Deprecated: the same as runs (its earlier name, kept for readers of earlier output until schemaVersion is next bumped).'),
     totalMs: Ms.describe('Median over the profiled runs of the sum of every kernel (layer) time.'),
     runMs: Ms.describe('Median wall time of one profiled run.'),
     timedP50Ms: Ms.nullable().describe('p50 of the unprofiled timed runs of the same engine and batch.'),

@@ -8,7 +8,7 @@ describe('roofline columns', () => {
   });
   it('a layer above the ridge is compute-bound; GFLOP/s = FLOPs / ms / 1e6', () => {
     // 2e9 FLOPs in 20 ms = 100 GFLOP/s; 2e9 / 1e8 bytes = 20 FLOP/byte >= 10
-    expect(roofline(2e9, 1e8, 20, peaks)).toEqual({ gflops: 100, bytes: 1e8, intensity: 20, bound: 'compute', ofPeak: 0.5 });
+    expect(roofline(2e9, 1e8, 20, peaks)).toEqual({ gflops: 100, gflopsPerSecond: 100, bytes: 1e8, intensity: 20, bound: 'compute', ofPeak: 0.5 });
   });
   it('a layer below it is memory-bound', () => {
     // 1e6 FLOPs over 4e6 bytes: 0.25 FLOP/byte
