@@ -60,7 +60,9 @@ const { analyze } = await dist('api.js');
 const { defaultFill } = await dist('engines/engine.js');
 const ort = await import('onnxruntime-node');
 
-const options = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 4 };
+const { sessionOptions } = await dist('engines/onnxruntime-engine.js');
+// The options bench runs ORT with (default threads).
+const options = sessionOptions();
 const dir = KEEP ? path.resolve(KEEP) : mkdtempSync(path.join(tmpdir(), 'dnarch-bench-export-'));
 mkdirSync(dir, { recursive: true });
 

@@ -9,7 +9,6 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { cpus, homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { OrtModule } from '../engines/onnxruntime-engine.js';
 import type { MeasuredPeaks, PeakOptions } from '../engines/ort-peaks.js';
 import { PeaksSchema, type Peaks } from './types.js';
 
@@ -53,17 +52,16 @@ export interface PeaksRequest {
   version?: string;
 }
 
-const importOrt = async (): Promise<OrtModule> => (await import('onnxruntime-node')) as unknown as OrtModule;
-
 async function measureOnOrt(opts: PeakOptions): Promise<MeasuredPeaks> {
+  const { importOrt } = await import('../engines/onnxruntime-engine.js');
   const ort = await importOrt();
   const { measurePeaks } = await import('../engines/ort-peaks.js');
   return measurePeaks(ort, opts);
 }
 
-async function ortVersion(): Promise<string> {
-  const ort = await importOrt();
-  return ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown';
+async function installedVersion(): Promise<string> {
+  const { importOrt, ortVersion } = await import('../engines/onnxruntime-engine.js');
+  return ortVersion(await importOrt());
 }
 
 /** The peaks for these threads: from the cache, else measured (and cached). */
@@ -71,7 +69,7 @@ export async function getPeaks(req: PeaksRequest = {}): Promise<Peaks> {
   const dir = req.dir ?? cacheDir();
   const file = join(dir, 'peaks.json');
   const machine = req.machine ?? thisMachine();
-  const version = req.version ?? (await ortVersion());
+  const version = req.version ?? (await installedVersion());
   const key = cacheKey(machine, req.threads, version);
   const entries = await readCache(file);
   const hit = entries.get(key);

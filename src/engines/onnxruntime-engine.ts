@@ -10,7 +10,23 @@ import { ElemType } from '../load/onnx/ir.js';
 import { batchShape, defaultFill, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineOptions, type EngineSession, type InputFill, type InputSpec, type OnnxFileModel, type PreparedBatch } from './engine.js';
 
 export type OrtModule = typeof Ort;
-const importOrt = async (): Promise<OrtModule> => (await import('onnxruntime-node')) as unknown as OrtModule;
+export const importOrt = async (): Promise<OrtModule> => (await import('onnxruntime-node')) as unknown as OrtModule;
+
+/** The installed ONNX Runtime's version, as its binding reports it. */
+export const ortVersion = (ort: OrtModule): string => ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown';
+
+/**
+ * How every dnarch session of ONNX Runtime runs: CPU, all graph optimizations, `threads`
+ * intra-op threads (ORT's own default without). ORT logs from native code straight to
+ * stderr, past dnarch's one-line errors; its errors are thrown as exceptions anyway, so
+ * only fatal ones are logged.
+ */
+export const sessionOptions = (threads?: number) => ({
+  executionProviders: ['cpu'],
+  graphOptimizationLevel: 'all' as const,
+  logSeverityLevel: 4 as const,
+  ...(threads ? { intraOpNumThreads: threads } : {}),
+});
 
 type Exported = { bytes: Uint8Array; nodeLayers: NodeLayer[] };
 type Exporter = (model: LayersModel) => Exported | Promise<Exported>;
@@ -61,15 +77,9 @@ export class OnnxruntimeEngine implements Engine {
     const exported = isOnnxFile(m) ? undefined : await this.exporter(m.model);
     const source = exported ? exported.bytes : (m as OnnxFileModel).file;
     const nodeLayers = exported ? exported.nodeLayers : ((m as OnnxFileModel).nodeLayers ?? []);
-    const options = {
-      executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all' as const,
-      // ONNX Runtime logs from native code straight to stderr, past dnarch's one-line errors;
-      // its errors are thrown as exceptions anyway, so only fatal ones are logged.
-      logSeverityLevel: 4 as const,
-      ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-    };
-    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
+    const options = sessionOptions(opts.threads);
+    const create = (o: Ort.InferenceSession.SessionOptions) => (typeof source === 'string' ? ort.InferenceSession.create(source, o) : ort.InferenceSession.create(source, o));
+    const session = await create(options);
     // The export keeps tfjs' input names; fall back to position if it renamed them.
     const names = specs.map((s, i) => (session.inputNames.includes(s.name) ? s.name : session.inputNames[i]));
     const feedsFor = (batch: number, fill: InputFill) => {
@@ -81,7 +91,7 @@ export class OnnxruntimeEngine implements Engine {
     };
     return {
       engine: 'onnxruntime',
-      version: ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown',
+      version: ortVersion(ort),
       threads: opts.threads,
       note: opts.threads ? undefined : "ONNX Runtime's default threads (one per physical core)",
       inputs: specs,
@@ -100,8 +110,7 @@ export class OnnxruntimeEngine implements Engine {
         const dir = await mkdtemp(join(tmpdir(), 'dnarch-ort-profile-'));
         try {
           const prefix = join(dir, 'ort');
-          const opts = { ...options, enableProfiling: true, profileFilePrefix: prefix };
-          const profiled = typeof source === 'string' ? await ort.InferenceSession.create(source, opts) : await ort.InferenceSession.create(source, opts);
+          const profiled = await create({ ...options, enableProfiling: true, profileFilePrefix: prefix });
           try {
             const feeds = feedsFor(batch, defaultFill);
             for (let i = 0; i < warmup + runs; i++) await profiled.run(feeds);

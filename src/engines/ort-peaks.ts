@@ -11,6 +11,8 @@
  */
 import type * as Ort from 'onnxruntime-node';
 import { DataType, encodeModel, type ModelMsg, type NodeMsg, type TensorMsg } from '../load/onnx/proto.js';
+import { attr } from './onnx/graph.js';
+import { ortVersion, sessionOptions } from './onnxruntime-engine.js';
 
 export interface MeasuredPeaks {
   gflops: number;
@@ -53,68 +55,44 @@ function filled(n: number): Float32Array {
   return a;
 }
 
-async function best(session: Ort.InferenceSession, feeds: Record<string, Ort.Tensor>, runs: number, clock: () => number): Promise<number> {
-  await session.run(feeds);
-  let min = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = clock();
+/** Best time of `runs` runs (after one untimed) of a graph of one node, in a session of its own. */
+async function bestMs(ort: typeof Ort, graph: Uint8Array, feeds: Record<string, Ort.Tensor>, o: { threads?: number; runs: number; clock: () => number }): Promise<number> {
+  const session = await ort.InferenceSession.create(graph, sessionOptions(o.threads));
+  try {
     await session.run(feeds);
-    min = Math.min(min, clock() - t0);
+    let min = Infinity;
+    for (let i = 0; i < o.runs; i++) {
+      const t0 = o.clock();
+      await session.run(feeds);
+      min = Math.min(min, o.clock() - t0);
+    }
+    return min;
+  } finally {
+    await session.release();
   }
-  return min;
 }
 
 export async function measurePeaks(ort: typeof Ort, opts: PeakOptions = {}): Promise<MeasuredPeaks> {
-  const clock = opts.clock ?? (() => performance.now());
-  const options = {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all' as const,
-    logSeverityLevel: 4 as const,
-    ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-  };
-  const runs = opts.runs ?? 15;
+  const timing = { threads: opts.threads, runs: opts.runs ?? 15, clock: opts.clock ?? (() => performance.now()) };
   const n = opts.matmul ?? 2048;
-  const mm = await ort.InferenceSession.create(
-    model({ name: 'mm', opType: 'MatMul', input: ['a', 'b'], output: ['c'], attribute: [] }, [{ name: 'a', dims: [n, n] }, { name: 'b', dims: [n, n] }], { name: 'c', dims: [n, n] }),
-    options,
-  );
-  let gflops: number;
-  try {
-    const x = new ort.Tensor('float32', filled(n * n), [n, n]);
-    gflops = (2 * n * n * n) / (await best(mm, { a: x, b: x }, runs, clock)) / 1e6;
-  } finally {
-    await mm.release();
-  }
+  const x = new ort.Tensor('float32', filled(n * n), [n, n]);
+  const matmul = model({ name: 'mm', opType: 'MatMul', input: ['a', 'b'], output: ['c'], attribute: [] }, [{ name: 'a', dims: [n, n] }, { name: 'b', dims: [n, n] }], { name: 'c', dims: [n, n] });
+  let gflops = (2 * n * n * n) / (await bestMs(ort, matmul, { a: x, b: x }, timing)) / 1e6;
   for (const [c, side] of opts.convs ?? [[256, 28], [512, 14]]) {
     const weights = filled(c * c * 9);
-    const conv = await ort.InferenceSession.create(
-      model(
-        { name: 'conv', opType: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [{ name: 'kernel_shape', type: 7, ints: [3, 3] }, { name: 'pads', type: 7, ints: [1, 1, 1, 1] }] },
-        [{ name: 'x', dims: [1, c, side, side] }],
-        { name: 'y', dims: [1, c, side, side] },
-        [{ name: 'w', dims: [c, c, 3, 3], dataType: DataType.FLOAT, rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) }],
-      ),
-      options,
+    const conv = model(
+      { name: 'conv', opType: 'Conv', input: ['x', 'w'], output: ['y'], attribute: [attr.ints('kernel_shape', [3, 3]), attr.ints('pads', [1, 1, 1, 1])] },
+      [{ name: 'x', dims: [1, c, side, side] }],
+      { name: 'y', dims: [1, c, side, side] },
+      [{ name: 'w', dims: [c, c, 3, 3], dataType: DataType.FLOAT, rawData: new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength) }],
     );
-    try {
-      const x = new ort.Tensor('float32', filled(c * side * side), [1, c, side, side]);
-      gflops = Math.max(gflops, (2 * c * c * 9 * side * side) / (await best(conv, { x }, runs, clock)) / 1e6);
-    } finally {
-      await conv.release();
-    }
+    const input = new ort.Tensor('float32', filled(c * side * side), [1, c, side, side]);
+    gflops = Math.max(gflops, (2 * c * c * 9 * side * side) / (await bestMs(ort, conv, { x: input }, timing)) / 1e6);
   }
   const len = opts.streamFloats ?? 256 * 1024 * 1024;
-  const reduce = await ort.InferenceSession.create(
-    model({ name: 'stream', opType: 'ReduceMax', input: ['x'], output: ['y'], attribute: [{ name: 'keepdims', type: 2, i: 0 }] }, [{ name: 'x', dims: [len] }], { name: 'y', dims: [] }),
-    options,
-  );
-  let gbPerS: number;
-  try {
-    // A constant fill (a memset) is quick to make and no reduction can skip reading it.
-    const ms = await best(reduce, { x: new ort.Tensor('float32', new Float32Array(len).fill(0.5), [len]) }, Math.max(2, Math.ceil(runs / 2)), clock);
-    gbPerS = (4 * len) / ms / 1e6;
-  } finally {
-    await reduce.release();
-  }
-  return { gflops, gbPerS, version: ort.env.versions?.node ?? ort.env.versions?.common ?? 'unknown' };
+  const stream = model({ name: 'stream', opType: 'ReduceMax', input: ['x'], output: ['y'], attribute: [attr.int('keepdims', 0)] }, [{ name: 'x', dims: [len] }], { name: 'y', dims: [] });
+  // A constant fill (a memset) is quick to make and no reduction can skip reading it.
+  const big = new ort.Tensor('float32', new Float32Array(len).fill(0.5), [len]);
+  const gbPerS = (4 * len) / (await bestMs(ort, stream, { x: big }, { ...timing, runs: Math.max(2, Math.ceil(timing.runs / 2)) })) / 1e6;
+  return { gflops, gbPerS, version: ortVersion(ort) };
 }
