@@ -1,4 +1,4 @@
-import { ruleOf, type LayerGraph, type LayerNode } from '../graph/types.js';
+import { ruleOf, weightBytes, type LayerGraph, type LayerNode } from '../graph/types.js';
 import { COST_HANDLERS, type LayerCost } from './cost.js';
 import { CONVENTIONS } from './conventions.js';
 import { peakLiveMemory } from './memory.js';
@@ -8,11 +8,6 @@ import { elements, product } from './shape.js';
 import { SCHEMA_VERSION, type LayerReport, type ModelReport, type ParamCount, type Totals } from './types.js';
 
 const FLOAT32_BYTES = 4;
-
-const DTYPE_BYTES = new Map<string, number>([
-  ['float32', 4], ['int32', 4], ['float16', 2], ['bfloat16', 2], ['uint16', 2], ['int16', 2], ['uint8', 1], ['int8', 1],
-  ['bool', 1], ['float64', 8], ['int64', 8], ['uint32', 4], ['uint64', 8], ['float8', 1], ['int4', 0.5], ['uint4', 0.5],
-]);
 
 /** The parameters of a layer's weights, whichever call this node is. */
 function weightParams(node: LayerNode): ParamCount {
@@ -71,13 +66,12 @@ function layerReport(node: LayerNode, fields: FieldAnalysis): LayerReport {
 }
 
 /** Weight bytes per dtype (dtype names come from model files: a Map, then plain data). */
-function weightBytes(graph: LayerGraph): Record<string, number> {
+function weightBytesByDtype(graph: LayerGraph): Record<string, number> {
   const bytes = new Map<string, number>();
   for (const n of graph.nodes) {
     if (n.sharedWith !== undefined) continue;
     for (const w of n.weights) {
-      const b = Math.ceil(product(w.shape) * (DTYPE_BYTES.get(w.dtype) ?? 4));
-      bytes.set(w.dtype, (bytes.get(w.dtype) ?? 0) + b);
+      bytes.set(w.dtype, (bytes.get(w.dtype) ?? 0) + weightBytes(w));
     }
   }
   return Object.fromEntries(bytes);
@@ -93,7 +87,7 @@ function totalsOf(graph: LayerGraph, layers: LayerReport[], fields: FieldAnalysi
       trainable: sum((l) => l.params.trainable),
       nonTrainable: sum((l) => l.params.nonTrainable),
     },
-    weightBytes: weightBytes(graph),
+    weightBytes: weightBytesByDtype(graph),
     macs: sum((l) => l.macs),
     flops: sum((l) => l.flops),
     activations: { sumBytes: sum((l) => l.activationBytes), ...peak },

@@ -12,6 +12,15 @@ export interface WeightInfo {
   trainable: boolean;
 }
 
+/** Bytes per element of the weight dtype names (4-bit: half a byte). Dtype names come from files: a Map. */
+const DTYPE_BYTES = new Map<string, number>([
+  ['float32', 4], ['int32', 4], ['float16', 2], ['bfloat16', 2], ['uint16', 2], ['int16', 2], ['uint8', 1], ['int8', 1],
+  ['bool', 1], ['float64', 8], ['int64', 8], ['uint32', 4], ['uint64', 8], ['float8', 1], ['int4', 0.5], ['uint4', 0.5],
+]);
+
+/** Stored bytes of one weight (an unknown dtype counts as float32; 4-bit ones rounded up to whole bytes). */
+export const weightBytes = (w: Pick<WeightInfo, 'shape' | 'dtype'>): number => Math.ceil(w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES.get(w.dtype) ?? 4));
+
 /**
  * One call of a layer, as plain serialisable data. Layers of nested models appear as their
  * own nodes, named `outer/inner`; a layer called twice appears twice (`name`, `name@1`).

@@ -16,13 +16,3 @@ export interface NodeLayer {
   /** Bytes of the node's weights (its constant inputs that are weights). */
   weightBytes: number;
 }
-
-/** Bytes per element of dnarch's weight dtype names (4-bit: half a byte). */
-const DTYPE_BYTES = new Map<string, number>([
-  ['float64', 8], ['int64', 8], ['float32', 4], ['int32', 4], ['float16', 2], ['bfloat16', 2], ['int16', 2], ['uint16', 2],
-  ['int8', 1], ['uint8', 1], ['float8', 1], ['int4', 0.5], ['uint4', 0.5],
-]);
-
-/** Bytes of weights of these dtypes and shapes (an unknown dtype counts as float32). */
-export const weightBytes = (weights: readonly { shape: number[]; dtype: string }[]): number =>
-  weights.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * (DTYPE_BYTES.get(w.dtype) ?? 4), 0);

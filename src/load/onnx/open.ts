@@ -1,4 +1,3 @@
-import type { NodeLayer } from './node-layers.js';
 import { basename, dirname } from 'node:path';
 import type { LayerGraph } from '../../graph/types.js';
 import { DnarchError } from '../../errors.js';
@@ -13,6 +12,7 @@ import { inferShapes } from './infer/infer.js';
 import type { TensorFact } from './infer/types.js';
 import { isDefaultDomain, opName, type OnnxGraph, type OnnxModel } from './ir.js';
 import { planInputs, type InputShapeArg, type PlannedInput } from './inputs.js';
+import type { NodeLayer } from './node-layers.js';
 import { toLayerGraph } from './to-graph.js';
 
 /** protobuf's own limit on a message: an ONNX file larger than this must keep its weights in external data. */

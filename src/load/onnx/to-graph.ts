@@ -1,12 +1,12 @@
-import { weightBytes, type NodeLayer } from './node-layers.js';
 import { DnarchError } from '../../errors.js';
-import type { LayerGraph, LayerNode, Shape } from '../../graph/types.js';
+import { weightBytes, type LayerGraph, type LayerNode, type Shape } from '../../graph/types.js';
 import type { ConstantAnalysis } from './constants.js';
 import type { InferResult } from './infer/infer.js';
 import type { TensorFact } from './infer/types.js';
 import { ShapeError } from './infer/types.js';
 import { isDefaultDomain, opName, type OnnxGraph, type OnnxNode } from './ir.js';
 import type { InputPlan } from './inputs.js';
+import type { NodeLayer } from './node-layers.js';
 import { layoutChange, mapOp, type Layout } from './op-kinds.js';
 
 /**
@@ -126,7 +126,7 @@ export function toLayerGraph(name: string, g: OnnxGraph, plan: InputPlan, inferr
     if (!mapped) layerNode.opaque = unsupportedReason(node);
     if (layerNode.outputShapes.some((s) => s === null || s.some((d) => d === null))) unknownShapes++;
     nodes.push(layerNode);
-    nodeLayers.push({ name: node.name || (ortName.get(node) ?? ''), op: opName(node), inputs: node.input, outputs: node.output, layer: label, weightBytes: weightBytes(layerNode.weights) });
+    nodeLayers.push({ name: node.name || (ortName.get(node) ?? ''), op: opName(node), inputs: node.input, outputs: node.output, layer: label, weightBytes: layerNode.weights.reduce((s, w) => s + weightBytes(w), 0) });
     for (const o of node.output) {
       if (o === '') continue;
       layerOf.set(o, label);
