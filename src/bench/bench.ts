@@ -166,7 +166,7 @@ async function profileOn(name: EngineName, session: EngineSession, loaded: Loade
     hooks.onStage?.("measuring this machine's peaks (once; then cached)");
     const peaks = await (hooks.peaks ?? (async (threads?: number) => (await import('./peaks.js')).getPeaks({ threads })))(opts.threads);
     const { buildOrtProfile } = await import('./ort-profile.js');
-    return buildOrtProfile({ trace, nodeLayers, layers: report.layers, batch, peaks, timedP50Ms, modelFlops: report.totals.flops });
+    return buildOrtProfile({ trace, nodeLayers, layers: report.layers, batch, peaks, timedP50Ms });
   }
   if (!isTfjsEngine(name) || isOnnxFile(loaded.model)) return undefined;
   const { profileLayers } = await import('./profile.js');

@@ -8,7 +8,7 @@ import type { LayerReport } from '../analysis/types.js';
 import type { OrtTrace } from '../engines/ort-trace.js';
 import type { NodeLayer } from '../load/onnx/node-layers.js';
 import { mapKernels } from './kernel-map.js';
-import { roofline } from './roofline.js';
+import { modelRate, roofline } from './roofline.js';
 import { percentile } from './stats.js';
 import type { BenchProfile, Peaks, ProfileLayer } from './types.js';
 
@@ -20,7 +20,6 @@ export interface OrtProfileInput {
   peaks: Peaks | null;
   /** p50 of the unprofiled runs of the same engine and batch. */
   timedP50Ms: number | null;
-  modelFlops: number;
 }
 
 const median = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 50);
@@ -130,7 +129,7 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
   const mappedUs = runs.flat().reduce((s, k) => s + ((layersOfKernel.get(k.node)?.size ?? 0) > 0 ? k.us : 0), 0);
   const missing = input.layers.filter((l) => l.className !== 'InputLayer' && l.className !== 'Input' && !attributed.has(l.name));
   const runMs = median(trace.runUs.slice(0, runs.length).map((u) => u / 1000));
-  const modelGflops = input.timedP50Ms ? (input.modelFlops * batch) / input.timedP50Ms / 1e6 : null;
+  const modelFlops = input.layers.reduce((s, l) => s + l.flops, 0);
   return {
     engine: 'onnxruntime',
     method: 'onnxruntime-profiler',
@@ -140,11 +139,10 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
     totalMs: median(runs.map((r) => r.reduce((s, k) => s + k.us, 0) / 1000)),
     runMs,
     timedP50Ms: input.timedP50Ms,
-    slowdown: input.timedP50Ms ? runMs / input.timedP50Ms : null,
+    ...modelRate(modelFlops * batch, runMs, input.timedP50Ms, peaks),
     coverage: allUs > 0 ? mappedUs / allUs : 0,
     unattributed: { layers: missing.length, macs: missing.reduce((s, l) => s + l.macs, 0), names: missing.slice(0, 20).map((l) => l.name) },
     peaks,
-    model: modelGflops === null ? null : { gflops: modelGflops, ofPeak: peaks ? modelGflops / peaks.gflops : null },
     layers: rows,
   };
 }

@@ -4,7 +4,7 @@ import type { LayerReport } from '../analysis/types.js';
 import { defaultFill, type InputSpec } from '../engines/engine.js';
 import { percentile } from './stats.js';
 import { defaultClock, type Clock } from './timing-loop.js';
-import { roofline } from './roofline.js';
+import { modelRate, roofline } from './roofline.js';
 import type { BenchProfile, ProfileLayer } from './types.js';
 
 type AnyLayer = LayersModel['layers'][number];
@@ -108,11 +108,10 @@ export function profileLayers(model: LayersModel, specs: readonly InputSpec[], a
       totalMs,
       runMs: totalMs,
       timedP50Ms: p50,
-      slowdown: p50 ? totalMs / p50 : null,
+      ...modelRate(flops * opts.batch, totalMs, p50, null),
       coverage: 1,
       unattributed: { layers: 0, macs: 0, names: [] },
       peaks: null,
-      model: p50 ? { gflops: (flops * opts.batch) / p50 / 1e6, ofPeak: null } : null,
       layers,
     };
   } finally {

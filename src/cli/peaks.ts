@@ -28,16 +28,16 @@ export function peaksCommand(program: Command): void {
       if (!ort.available) throw new DnarchError('BAD_OPTION', `the peaks are measured on onnxruntime, which is not available: ${ort.reason ?? 'unknown reason'}`);
       const { cacheDir, getPeaks } = await import('../bench/peaks.js');
       const { ridge } = await import('../bench/roofline.js');
+      const { sig3 } = await import('../report/units.js');
       const peaks = await withStatus(showProgress(f.format), "measuring this machine's peaks", () => getPeaks({ threads: f.threads, refresh: f.refresh }));
       const cacheFile = join(cacheDir(), 'peaks.json');
       const r = ridge(peaks);
       if (f.format === 'json') return emit(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, peaks, ridge: r, cacheFile }, null, 2)}\n`, f.out);
-      const n = (x: number) => Number(x.toPrecision(3)).toString();
       const lines = [
         `${peaks.cpu}, ${peaks.cores} cores, onnxruntime ${peaks.version}, threads: ${peaks.threads ?? "onnxruntime's default"}`,
-        `compute peak      ${n(peaks.gflops)} GFLOP/s  (best float32 MatMul / 3x3 Conv)`,
-        `memory bandwidth  ${n(peaks.gbPerS)} GB/s  (a 1 GiB stream, beyond the caches)`,
-        `ridge point       ${n(r)} FLOP/byte  (below it a layer is memory-bound on this machine)`,
+        `compute peak      ${sig3(peaks.gflops)} GFLOP/s  (best float32 MatMul / 3x3 Conv)`,
+        `memory bandwidth  ${sig3(peaks.gbPerS)} GB/s  (a 1 GiB stream, beyond the caches)`,
+        `ridge point       ${sig3(r)} FLOP/byte  (below it a layer is memory-bound on this machine)`,
         `${peaks.cached ? 'from the cache' : 'measured now, cached'} (${peaks.measuredAt}): ${cacheFile}${peaks.cached ? '; --refresh measures again' : ''}`,
       ];
       return emit(`${lines.join('\n')}\n`, f.out);

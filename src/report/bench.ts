@@ -2,10 +2,8 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { BenchOk, BenchReport, BenchResult } from '../bench/types.js';
 import { profileHeader, profileTable } from './profile.js';
-import { mib, si } from './units.js';
+import { mib, msText, si, sig3 } from './units.js';
 
-/** Milliseconds with 3 significant digits, never in exponent form. */
-export const msText = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
 
 const threadsText = (r: BenchOk): string => (r.threads === null ? 'default' : String(r.threads));
 
@@ -16,7 +14,7 @@ function okCells(r: BenchOk): string[] {
   return [
     r.engine, r.version, threadsText(r), String(r.batch), msText(r.firstRunMs), String(r.runs),
     msText(l.p50), msText(l.p90), msText(l.mean), msText(l.stddev),
-    Number(r.throughput.toPrecision(3)).toString(), Number(r.gflopsPerSecond.toPrecision(3)).toString(), mib(r.peakRssBytes),
+    sig3(r.throughput), sig3(r.gflopsPerSecond), mib(r.peakRssBytes),
   ];
 }
 

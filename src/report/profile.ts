@@ -5,11 +5,7 @@
  */
 import { ridge, roofline } from '../bench/roofline.js';
 import type { BenchProfile, ProfileLayer } from '../bench/types.js';
-import { si } from './units.js';
-
-const ms3 = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-const num3 = (x: number | null): string => (x === null ? '-' : Number(x.toPrecision(3)).toString());
+import { msText, pct, si, sig3 } from './units.js';
 
 /** Rows folded by the first `depth` entries of their block path (rows outside blocks stay). */
 export function foldProfile(p: BenchProfile, depth: number): ProfileLayer[] {
@@ -47,13 +43,13 @@ function cells(r: ProfileLayer, folded: boolean): string[] {
   return [
     `${r.name}${fused}`,
     r.className,
-    ms3(r.ms),
+    msText(r.ms),
     pct(r.share),
     si(r.macs),
-    num3(r.gflops),
-    r.ofPeak === null ? '-' : pct(r.ofPeak),
+    sig3(r.gflops),
+    pct(r.ofPeak),
     si(r.bytes),
-    num3(r.intensity),
+    sig3(r.intensity),
     r.bound ?? '-',
   ];
 }
@@ -62,8 +58,8 @@ function cells(r: ProfileLayer, folded: boolean): string[] {
 export function profileHeader(p: BenchProfile): string[] {
   const how = p.method === 'onnxruntime-profiler' ? "ONNX Runtime's own profiler (its kernels, after its fusions, mapped back to layers)" : 'layer by layer, each layer waited for';
   const lines = [`Profile on ${p.engine}: ${how}; batch ${p.batch}, median of ${p.runs} profiled runs kept apart from the timed ones.`];
-  const slow = p.slowdown === null ? '' : `; profiled runs took ${ms3(p.runMs)} ms, ${p.slowdown >= 1 ? `${pct(p.slowdown - 1)} slower than` : `${pct(1 - p.slowdown)} faster than`} the unprofiled p50 ${ms3(p.timedP50Ms!)} ms`;
-  lines.push(`Sum of ${p.method === 'onnxruntime-profiler' ? 'kernel' : 'layer'} times ${ms3(p.totalMs)} ms${slow}.`);
+  const slow = p.slowdown === null ? '' : `; profiled runs took ${msText(p.runMs)} ms, ${p.slowdown >= 1 ? `${pct(p.slowdown - 1)} slower than` : `${pct(1 - p.slowdown)} faster than`} the unprofiled p50 ${msText(p.timedP50Ms!)} ms`;
+  lines.push(`Sum of ${p.method === 'onnxruntime-profiler' ? 'kernel' : 'layer'} times ${msText(p.totalMs)} ms${slow}.`);
   if (p.method === 'onnxruntime-profiler') {
     const u = p.unattributed;
     const lost = u.layers > 0 ? `; ${u.layers} layer(s) with ${si(u.macs)} MACs got no kernel (${u.names.slice(0, 3).join(', ')}${u.layers > 3 ? ', ...' : ''}: removed by the engine or the export)` : '';
@@ -72,11 +68,11 @@ export function profileHeader(p: BenchProfile): string[] {
   if (p.peaks) {
     const k = p.peaks;
     lines.push(
-      `This machine's measured peaks (${k.cpu}, ${k.threads === null ? 'default' : k.threads} threads${k.cached ? ', cached' : ''}): ${num3(k.gflops)} GFLOP/s, ${num3(k.gbPerS)} GB/s; ridge ${num3(ridge(k))} FLOP/byte.`,
+      `This machine's measured peaks (${k.cpu}, ${k.threads === null ? 'default' : k.threads} threads${k.cached ? ', cached' : ''}): ${sig3(k.gflops)} GFLOP/s, ${sig3(k.gbPerS)} GB/s; ridge ${sig3(ridge(k))} FLOP/byte.`,
     );
   }
   if (p.model) {
-    lines.push(`The model ran at ${num3(p.model.gflops)} GFLOP/s (analysis FLOPs / unprofiled p50)${p.model.ofPeak === null ? '' : `: ${pct(p.model.ofPeak)} of the measured peak`}.`);
+    lines.push(`The model ran at ${sig3(p.model.gflops)} GFLOP/s (analysis FLOPs / unprofiled p50)${p.model.ofPeak === null ? '' : `: ${pct(p.model.ofPeak)} of the measured peak`}.`);
   }
   if (p.method === 'layer-by-layer') lines.push('No roofline here: the peaks are measured on onnxruntime, not on this engine (bound and of peak: -).');
   return lines;

@@ -14,6 +14,15 @@ export function si(n: number, digits = 3): string {
   return String(Number(n.toPrecision(digits)));
 }
 
+/** 3 significant digits, never in exponent form, '-' for no value: 267.3 -> "267", 0.04912 -> "0.0491". */
+export const sig3 = (x: number | null): string => (x === null ? '-' : Number(x.toPrecision(3)).toString());
+
+/** A fraction as a percentage with one decimal, '-' for no value: 0.8377 -> "83.8%". */
+export const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
+
+/** Milliseconds with 3 significant digits, never in exponent form. */
+export const msText = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+
 /** 25636712 -> "25,636,712". */
 export const grouped = (n: number): string => n.toLocaleString('en-US');
 

@@ -43,7 +43,7 @@ describe('buildOrtProfile: kernels of no layer', () => {
       runUs: [100],
       runs: [[k('relu/Relu_nchwc', 'Conv', 0, 50), k('ReorderOutput_token_1', 'ReorderOutput', 1, 10), k('ReorderInput', 'ReorderInput', 2, 7), k('ReorderOutput', 'ReorderOutput', 3, 5)]],
     };
-    const p = buildOrtProfile({ trace: t, nodeLayers: nodes, layers, batch: 1, peaks: null, timedP50Ms: null, modelFlops: 0 });
+    const p = buildOrtProfile({ trace: t, nodeLayers: nodes, layers, batch: 1, peaks: null, timedP50Ms: null });
     expect(p.layers.map((l) => [l.name, l.ms, l.mapped])).toEqual([
       ['conv', 0.05, true],
       ['ReorderOutput x2', 0.015, false],
@@ -54,7 +54,7 @@ describe('buildOrtProfile: kernels of no layer', () => {
 });
 
 describe('buildOrtProfile', () => {
-  const p = buildOrtProfile({ trace, nodeLayers: nodes, layers, batch: 2, peaks, timedP50Ms: 1.6, modelFlops: 3_050_000 });
+  const p = buildOrtProfile({ trace, nodeLayers: nodes, layers, batch: 2, peaks, timedP50Ms: 1.6 });
   const row = (name: string) => p.layers.find((l) => l.name === name)!;
 
   it('one row per kernel group, named after its layer with the most MACs, fused layers listed in model order', () => {

@@ -1,18 +1,20 @@
 /**
  * A zero Pad before a Conv, folded into the Conv's pads (always exact: a Conv pads with
- * zeros), and before a MaxPool where that is exact:
- * Keras writes ZeroPadding2D + MaxPooling2D 'valid' (ResNet's pool1); ONNX Runtime keeps
- * such a Pad (pool.ts keeps it from its wrong fusion), which costs a pass over the tensor
- * and breaks its NCHWc chain with two layout reorders around it (~3% of ResNet50 here).
- * MaxPool pads with -inf, Keras with 0: the same maximum when the values are >= 0 (the Pad
- * reads a Relu, or a Clip from a minimum >= 0, maybe through a Transpose) and every window still holds a real cell
- * (each pad at most kernel - 1). Anything else is left as it is.
+ * zeros), and before a MaxPool where that is exact. Keras writes ZeroPadding2D +
+ * MaxPooling2D 'valid' (ResNet's pool1); ONNX Runtime keeps such a Pad (pool.ts keeps it
+ * from its wrong fusion), which costs a pass over the tensor and breaks its NCHWc chain
+ * with two layout reorders around it (~3% of ResNet50 here). MaxPool pads with -inf, Keras
+ * with 0: the same maximum when the values are >= 0 (the Pad reads a Relu, or a Clip from a
+ * minimum >= 0, maybe through a Transpose) and every window still holds a real cell (each
+ * pad at most kernel - 1). Anything else is left as it is.
  */
-import { AttrType, type NodeMsg, type TensorMsg } from '../../load/onnx/proto.js';
+import { AttrType, DataType, type NodeMsg, type TensorMsg } from '../../load/onnx/proto.js';
+import { readRaw } from '../../load/onnx/tensor-data.js';
 import type { OnnxGraph } from './graph.js';
 
+/** The value of a float32 scalar initializer (g.scalar's); undefined for anything else. */
 const floatOf = (t: TensorMsg | undefined): number | undefined =>
-  t?.rawData && t.rawData.byteLength === 4 ? new DataView(t.rawData.buffer, t.rawData.byteOffset, 4).getFloat32(0, true) : undefined;
+  t?.rawData && t.dataType === DataType.FLOAT && t.rawData.byteLength === 4 ? readRaw(t.rawData, DataType.FLOAT, 1)?.[0] : undefined;
 
 /** Ops whose outputs are some of their (first) input's values. */
 const MOVES = new Set(['Transpose', 'Identity', 'Reshape', 'Flatten', 'MaxPool']);

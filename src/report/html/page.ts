@@ -6,7 +6,7 @@ import { compareReports, receptiveFieldText, times, type CellValue, type Compari
 import type { ModelReport } from '../../analysis/types.js';
 import { fieldText, gmacs, grouped, mib, shapeText, si } from '../units.js';
 import type { BenchProfile } from '../../bench/types.js';
-import { profileHeader } from '../profile.js';
+import { profileHeader, profileTable } from '../profile.js';
 import { profileTimeChart, rooflineChart } from './profile-charts.js';
 import { cumulativeChart, fieldChart, layerChart, savingsChart, stageChart, totalsChart, type Chart } from './charts.js';
 import { escapeHtml as esc } from './escape.js';
@@ -102,15 +102,12 @@ function warnings(r: ModelReport): string {
   return out.join('\n');
 }
 
-/** The slowest rows of a profile with their roofline columns. */
-function profileTable(p: BenchProfile): string {
-  const rows = p.layers.slice(0, 10);
-  const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
-  const n3 = (x: number | null) => (x === null ? '-' : String(Number(x.toPrecision(3))));
-  const body = rows
-    .map((l) => `<tr><td class="name">${esc(l.name)}${l.layers.length > 1 ? ` <span class="si">(+${l.layers.length - 1} fused)</span>` : ''}</td><td>${esc(l.className)}</td><td class="num">${n3(l.ms)}</td><td class="num">${pct(l.share)}</td><td class="num">${si(l.macs)}</td><td class="num">${n3(l.gflops)}</td><td class="num">${pct(l.ofPeak)}</td><td class="num">${si(l.bytes)}</td><td class="num">${n3(l.intensity)}</td><td>${l.bound ?? '-'}</td></tr>`)
-    .join('\n');
-  return `<table class="layers profile"><caption>Slowest layers on ${esc(p.engine)}</caption><thead><tr><th scope="col">layer</th><th scope="col">class</th><th scope="col">ms</th><th scope="col">share</th><th scope="col">MACs</th><th scope="col">GFLOP/s</th><th scope="col">of peak</th><th scope="col">bytes</th><th scope="col">FLOP/B</th><th scope="col">bound</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
+/** The slowest rows of a profile with their roofline columns: the cells of the text table. */
+function profileRows(p: BenchProfile): string {
+  const { head, rows } = profileTable(p, 10);
+  const th = head.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
+  const body = rows.map((cells) => `<tr>${cells.map((c, i) => `<td class="${i === 0 ? 'name' : i > 1 && i < 9 ? 'num' : ''}">${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table class="layers profile"><caption>Slowest layers on ${esc(p.engine)}</caption><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
 /** What the profile is, its time per layer, its roofline and its slowest rows. */
@@ -123,7 +120,7 @@ async function profileSection(p: BenchProfile, id: string): Promise<string> {
 ${profileHeader(p).map((l) => `<p class="note">${esc(l)}</p>`).join('\n')}
 ${figures.join('\n')}
 ${notes}
-${profileTable(p)}
+${profileRows(p)}
 </section>`;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { BenchProfile } from '../../bench/types.js';
+import { pct, sig3 } from '../units.js';
 import { base, type Chart } from './charts.js';
 
 const SI = '.3~s';
@@ -22,7 +23,7 @@ export function profileTimeChart(p: BenchProfile, id: string): Chart {
     // Rows of one name (ORT's own reorders) stay apart on the axis.
     const n = (seen.get(label(l)) ?? 0) + 1;
     seen.set(label(l), n);
-    return { label: n > 1 ? `${label(l)} #${n}` : label(l), ms: l.ms, share: `${(l.share * 100).toFixed(1)}%`, bound: l.bound ?? 'no roof' };
+    return { label: n > 1 ? `${label(l)} #${n}` : label(l), ms: l.ms, share: pct(l.share), bound: l.bound ?? 'no roof' };
   });
   const how = p.method === 'onnxruntime-profiler' ? "ONNX Runtime's own profiler" : 'layer by layer';
   return {
@@ -67,13 +68,13 @@ export function rooflineChart(p: BenchProfile, id: string): Chart | null {
   const x = { field: 'intensity', type: 'quantitative', title: 'arithmetic intensity (FLOPs per byte moved, log)', scale: { type: 'log', domain: [lo, hi], nice: false }, axis: { format: '~s' } };
   const y = { field: 'gflops', type: 'quantitative', title: 'achieved GFLOP/s (log)', scale: { type: 'log', domain: [ymin, peaks.gflops * 2], nice: false }, axis: { format: '~s' } };
   const labels = [
-    { intensity: ridge, gflops: peaks.gflops * 1.35, text: `compute peak ${Number(peaks.gflops.toPrecision(3))} GFLOP/s` },
-    { intensity: lo, gflops: peaks.gbPerS * lo, text: `memory ${Number(peaks.gbPerS.toPrecision(3))} GB/s` },
+    { intensity: ridge, gflops: peaks.gflops * 1.35, text: `compute peak ${sig3(peaks.gflops)} GFLOP/s` },
+    { intensity: lo, gflops: peaks.gbPerS * lo, text: `memory ${sig3(peaks.gbPerS)} GB/s` },
   ];
   return {
     id,
     title: `Roofline of ${p.engine} on this machine`,
-    description: `Points: each of ${points.length} rows at its arithmetic intensity (FLOPs per byte of weights, inputs and outputs) and achieved GFLOP/s, size = time; lines: the measured roofs (${Number(peaks.gflops.toPrecision(3))} GFLOP/s compute peak, ${Number(peaks.gbPerS.toPrecision(3))} GB/s memory bandwidth), ridge at ${Number(ridge.toPrecision(3))} FLOP/byte. Points above the memory roof ran from the caches, which the bandwidth (of main memory) does not count.`,
+    description: `Points: each of ${points.length} rows at its arithmetic intensity (FLOPs per byte of weights, inputs and outputs) and achieved GFLOP/s, size = time; lines: the measured roofs (${sig3(peaks.gflops)} GFLOP/s compute peak, ${sig3(peaks.gbPerS)} GB/s memory bandwidth), ridge at ${sig3(ridge)} FLOP/byte. Points above the memory roof ran from the caches, which the bandwidth (of main memory) does not count.`,
     spec: {
       ...base(`Roofline of ${p.engine}`),
       width: 640,

@@ -77,7 +77,6 @@ export const softmaxLayer: OnnxMapper = (g, call) => {
 /** Dropout and friends: identities at inference. */
 export const identityLayer: OnnxMapper = (_g, call) => [call.inputs[0]];
 
-/** Rescaling: x * scale + offset, as tfjs computes it. */
 /**
  * Zeros of x's shape (Rescaling by 0: ResNet option A's extra channels) as a
  * BatchNormalization of scale 0, bias 0, mean 0, variance 1 (made by ConstantOfShape: no
@@ -91,6 +90,7 @@ function zerosLike(g: OnnxGraph, x: Value, channels: number, base: string): Valu
   return value(g.node('BatchNormalization', inputs, [attr.float('epsilon', 1e-5)], base), x.shape, x.layout);
 }
 
+/** Rescaling: x * scale + offset, as tfjs computes it. */
 export const rescalingLayer: OnnxMapper = (g, call) => {
   const [x] = single(call);
   const { scale, offset } = call.config;
