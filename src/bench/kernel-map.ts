@@ -75,7 +75,12 @@ export function mapKernels(nodes: readonly NodeLayer[], kernels: readonly Kernel
   const consumers = new Map<string, NodeLayer[]>();
   for (const n of nodes) {
     for (const o of n.outputs) if (o !== '') producer.set(o, n);
-    for (const i of n.inputs) if (i !== '') consumers.set(i, [...(consumers.get(i) ?? []), n]);
+    for (const i of n.inputs) {
+      if (i === '') continue;
+      const list = consumers.get(i);
+      if (list) list.push(n);
+      else consumers.set(i, [n]);
+    }
   }
   const consumersOf = (n: NodeLayer): NodeLayer[] => [...new Set(n.outputs.flatMap((o) => consumers.get(o) ?? []))];
 

@@ -12,7 +12,9 @@ export function foldProfile(p: BenchProfile, depth: number): ProfileLayer[] {
   const groups = new Map<string, ProfileLayer[]>();
   for (const r of p.layers) {
     const key = r.block.length > 0 ? `b:${r.block.slice(0, depth).join('/')}` : `r:${r.name}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const list = groups.get(key);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
   }
   const out = [...groups].map(([key, rows]): ProfileLayer => {
     if (key.startsWith('r:') && rows.length === 1) return rows[0];
