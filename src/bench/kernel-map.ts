@@ -14,6 +14,9 @@
  * 3. A vanished element-wise node (BatchNormalization, an activation, Add, ...) was folded
  *    into the kernel that produced its input; of several, the one that ran last, since a
  *    fused kernel runs only once all its inputs exist (ORT's Conv + Add "sum" fusion).
+ * 4. Once 1-3 settle nothing more, a vanished computing node with no single way forward
+ *    went into the kernel of its input, as in rule 3 (a QuantizeLinear after a Conv: ORT's
+ *    QLinearConv quantizes its own output).
  *
  * Kernels that match no node (ORT's own reorders) are reported as such, not guessed.
  */
@@ -108,25 +111,27 @@ export function mapKernels(nodes: readonly NodeLayer[], kernels: readonly Kernel
     return best;
   };
 
+  const settle = (n: NodeLayer, k: string | undefined): boolean => {
+    if (k === undefined) return false;
+    kernelOfNode.set(n, k);
+    return true;
+  };
   // Each pass can settle nodes the previous one could not (a Conv before a vanished BN before a kernel).
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const n of [...nodes].reverse()) {
-      if (kernelOfNode.has(n) || EPILOGUE.has(n.op)) continue;
-      const k = forward(n);
-      if (k !== undefined) {
-        kernelOfNode.set(n, k);
-        changed = true;
-      }
+  const passes = (): void => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const n of [...nodes].reverse()) if (!kernelOfNode.has(n) && !EPILOGUE.has(n.op)) changed = settle(n, forward(n)) || changed;
+      for (const n of nodes) if (!kernelOfNode.has(n) && EPILOGUE.has(n.op)) changed = settle(n, backward(n)) || changed;
     }
-    for (const n of nodes) {
-      if (kernelOfNode.has(n) || !EPILOGUE.has(n.op)) continue;
-      const k = backward(n);
-      if (k !== undefined) {
-        kernelOfNode.set(n, k);
-        changed = true;
-      }
-    }
+  };
+  passes();
+  // Rule 4, last: a computing node with no single way forward went into the kernel that
+  // produced its input (a QuantizeLinear after a Conv, in its QLinearConv); then again.
+  for (;;) {
+    let changed = false;
+    for (const n of nodes) if (!kernelOfNode.has(n)) changed = settle(n, backward(n)) || changed;
+    if (!changed) break;
+    passes();
   }
   return { matched, kernelOfNode };
 }

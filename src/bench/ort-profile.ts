@@ -47,7 +47,7 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
   const runs = trace.runs.filter((r) => r.length > 0);
   if (runs.length === 0) throw new Error('ONNX Runtime profiled no kernels');
   const first = runs[0];
-  const { kernelOfNode } = mapKernels(input.nodeLayers, first);
+  const { matched, kernelOfNode } = mapKernels(input.nodeLayers, first);
   const layerIndex = new Map(input.layers.map((l, i) => [l.name, i]));
   const report = new Map(input.layers.map((l) => [l.name, l]));
 
@@ -100,7 +100,14 @@ export function buildOrtProfile(input: OrtProfileInput): BenchProfile {
   const rows: ProfileLayer[] = [...rowKeys].map(([root, row]) => {
     const layers = [...row.layers].sort((a, b) => (layerIndex.get(a) ?? 0) - (layerIndex.get(b) ?? 0));
     const reports = layers.map((l) => report.get(l)!);
-    const primary = reports.reduce<LayerReport | undefined>((best, l) => (best === undefined || l.macs > best.macs ? l : best), undefined);
+    // The layer with the most MACs; of equals (a quantized Add and its Q/DQ, all 0), the one a kernel is named after.
+    const named = new Set(row.kernels.map((k) => matched.get(k)?.layer));
+    const rank = (l: LayerReport) => [l.macs, named.has(l.name) ? 1 : 0];
+    const primary = reports.reduce<LayerReport | undefined>((best, l) => {
+      if (best === undefined) return l;
+      const [a, b] = [rank(l), rank(best)];
+      return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]) ? l : best;
+    }, undefined);
     const ms = median(perRun.map((t) => t.get(root) ?? 0));
     const macs = reports.reduce((s, l) => s + l.macs, 0);
     const flops = reports.reduce((s, l) => s + l.flops, 0);

@@ -53,6 +53,19 @@ describe('buildOrtProfile: kernels of no layer', () => {
   });
 });
 
+describe('buildOrtProfile: the row of a kernel of layers without MACs', () => {
+  it('is named after the layer the kernel is named after (a quantized Add, not the DequantizeLinear before it)', () => {
+    const q = [
+      node('x_dq', 'DequantizeLinear', ['x'], 'x_dq'),
+      node('add', 'Add', ['x_dq', 'y'], 'add'),
+      node('add_q', 'QuantizeLinear', ['add'], 'add_q'),
+    ];
+    const ls = [layer('x_dq', 'DequantizeLinear', 0, 10), layer('add', 'Add', 0, 10), layer('add_q', 'QuantizeLinear', 0, 10)];
+    const p = buildOrtProfile({ trace: { runUs: [10], runs: [[k('add', 'QLinearAdd', 0, 5)]] }, nodeLayers: q, layers: ls, batch: 1, peaks: null, timedP50Ms: null });
+    expect(p.layers.map((l) => [l.name, l.className, l.layers])).toEqual([['add', 'Add', ['x_dq', 'add', 'add_q']]]);
+  });
+});
+
 describe('buildOrtProfile', () => {
   const p = buildOrtProfile({ trace, nodeLayers: nodes, layers, batch: 2, peaks, timedP50Ms: 1.6 });
   const row = (name: string) => p.layers.find((l) => l.name === name)!;
