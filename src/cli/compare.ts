@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import type { ModelReport } from '../analysis/types.js';
 import { COMPARE_FORMATS, type CompareFormat } from '../report/compare.js';
-import { addFileOptions, addModelOptions, fileOptions, modelArg, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
+import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
+import { modelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { analyzeForCli } from './analyze-model.js';
 import { useColor } from './terminal.js';

@@ -4,7 +4,8 @@ import { DnarchError } from '../errors.js';
 import type { FileOptions } from '../load/formats.js';
 import type { ModelOptions } from '../zoo/options.js';
 import { DIFF_FORMATS, type DiffFormat } from '../report/diff.js';
-import { addFileOptions, addModelOptions, fileOptions, modelArg, modelOptions, type FileFlags, type ModelArg, type ModelFlags } from './model-options.js';
+import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
+import { modelArg, type ModelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { showProgress, useColor, withStatus } from './terminal.js';
 

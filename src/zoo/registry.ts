@@ -211,4 +211,3 @@ export function findModel(nameOrAlias: string): ZooEntry | undefined {
   return ZOO.find((e) => normalizeName(e.name) === key || e.aliases.some((a) => normalizeName(a) === key));
 }
 
-export const allNames = (): string[] => ZOO.flatMap((e) => [e.name, ...e.aliases]);
