@@ -6,8 +6,8 @@ import type { LayerGraph } from './graph/types.js';
 import type { FileOptions, OpenedModel } from './load/formats.js';
 import { looksLikePath } from './load/paths.js';
 import { resolveOptions, type ModelOptions } from './zoo/options.js';
-import { allNames, findModel, type ZooEntry } from './zoo/registry.js';
-import { closest } from './zoo/suggest.js';
+import { findModel, ZOO, type ZooEntry } from './zoo/registry.js';
+import { unknownModelMessage } from './zoo/suggest.js';
 import type { BuildOptions, BuiltModel } from './zoo/types.js';
 
 /**
@@ -20,9 +20,7 @@ import type { BuildOptions, BuiltModel } from './zoo/types.js';
 export function zooEntry(name: string): ZooEntry {
   const entry = findModel(name);
   if (entry) return entry;
-  const guess = closest(name, allNames());
-  const hint = guess ? `did you mean "${guess}"?` : 'run `dnarch list` to see the zoo';
-  throw new DnarchError('UNKNOWN_MODEL', `unknown model "${name}": ${hint}`);
+  throw new DnarchError('UNKNOWN_MODEL', unknownModelMessage(name, ZOO));
 }
 
 export interface ZooModel extends BuiltModel {

@@ -18,8 +18,35 @@ export class DnarchError extends Error {
 
 export const isDnarchError = (e: unknown): e is DnarchError => e instanceof DnarchError;
 
-/** Why a file operation failed, in one word where possible: its code (ENOENT, EACCES, ...), else its message. */
-export const fsReason = (e: unknown): string => (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
+/** What the common file-system error codes mean, in words a user reads. */
+const ERRNO_TEXT = new Map<string, string>([
+  ['ENOENT', 'no such file or directory'],
+  ['ENOTDIR', 'a part of the path is not a directory'],
+  ['EISDIR', 'is a directory'],
+  ['EACCES', 'permission denied'],
+  ['EPERM', 'operation not permitted'],
+  ['EEXIST', 'already exists'],
+  ['ENAMETOOLONG', 'name too long'],
+  ['ELOOP', 'too many levels of symbolic links'],
+  ['ENOSPC', 'no space left on the device'],
+  ['EROFS', 'read-only file system'],
+  ['EMFILE', 'too many open files'],
+  ['EBUSY', 'busy'],
+  ['EXDEV', 'on another file system'],
+]);
+
+/**
+ * Why a file operation failed, in words and with its code ("no such file or directory
+ * (ENOENT)"), else its message. The caller's message names the path: "cannot read X: ...".
+ */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (typeof code === 'string') {
+    const text = ERRNO_TEXT.get(code);
+    return text ? `${text} (${code})` : code;
+  }
+  return String((e as Error)?.message ?? e);
+}
 
 /** Longest error line printed: a message quoting a huge list or name is cut, not flooded. */
 const MAX_LINE = 2000;

@@ -130,7 +130,7 @@ async function benchEngine(
           version: session.version,
           threads: session.threads ?? null,
           ...(session.note ? { note: session.note } : {}),
-          warmupRuns: Math.max(1, plan.warmup),
+          warmupRuns: plan.warmup,
           firstRunMs: timing.firstRunMs,
           runs: timing.samples.length,
           latencyMs,

@@ -1,7 +1,8 @@
 /**
  * The timing loop: warm-up runs (not counted; the first one reported on its own, as it
  * pays for kernel compilation, weight layout and allocation), then timed runs until the
- * run count is reached and/or the time budget is spent. Clock and runner are injected so
+ * run count is reached and/or the time budget is spent. With no warm-up (0) the first
+ * run is the first timed one, and it is reported on its own too. Clock and runner are injected so
  * the loop is testable without timing anything.
  */
 
@@ -10,7 +11,7 @@ export type Clock = () => number;
 export const defaultClock: Clock = () => performance.now();
 
 export interface TimingOptions {
-  /** Warm-up runs, at least 1 (the first run is always reported separately). */
+  /** Warm-up runs, 0 or more (the first run is always reported separately, warm-up or not). */
   warmup: number;
   /** Timed runs. With `seconds` too, the loop stops at whichever limit comes first. */
   runs?: number;
@@ -33,7 +34,7 @@ export interface Timing {
 
 export async function timeRuns(run: () => Promise<unknown>, opts: TimingOptions): Promise<Timing> {
   const clock = opts.clock ?? defaultClock;
-  const warmup = Math.max(1, opts.warmup);
+  const warmup = Math.max(0, opts.warmup);
   if (opts.runs === undefined && opts.seconds === undefined) throw new RangeError('timeRuns needs runs or seconds');
   const maxRuns = opts.runs ?? Number.POSITIVE_INFINITY;
   const budgetMs = opts.seconds === undefined ? Number.POSITIVE_INFINITY : opts.seconds * 1000;
@@ -55,6 +56,7 @@ export async function timeRuns(run: () => Promise<unknown>, opts: TimingOptions)
   const minRuns = Math.max(1, opts.minRuns ?? 1);
   while (samples.length < maxRuns && (samples.length < minRuns || spent < budgetMs)) {
     const dt = await once();
+    if (warmup === 0 && samples.length === 0) firstRunMs = dt;
     samples.push(dt);
     spent += dt;
     const estimate = Number.isFinite(maxRuns) ? maxRuns : Math.max(samples.length, Math.ceil(budgetMs / (spent / samples.length)));

@@ -4,8 +4,9 @@ import type { BenchReport } from '../bench/types.js';
 import { ENGINE_NAMES } from '../engines/engine.js';
 import { DnarchError } from '../errors.js';
 import { addFileOptions, addModelOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
+import { modelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
-import { parseBatches, parseEngines, parsePositiveInt, parseSeconds, parseSeed } from './parse.js';
+import { parseBatches, parseEngines, parseNonNegativeInt, parsePositiveInt, parseSeconds, parseSeed } from './parse.js';
 import { showProgress, useColor } from './terminal.js';
 
 type BenchFormat = 'table' | 'json' | 'markdown';
@@ -42,10 +43,10 @@ export function benchCommand(program: Command): void {
   const cmd = program
     .command('bench')
     .description('time inference of a model on the engines this machine has (latency, throughput, GFLOP/s)')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file (an ONNX file runs as it is on onnxruntime)')
+    .argument('<model>', 'a zoo model name (see `dnarch list`), optionally NAME@key=value,..., or a model file (an ONNX file runs as it is on onnxruntime)')
     .option('--engine <engines>', `auto (fastest available), all, or a list of ${ENGINE_NAMES.join(', ')}`, parseEngines, 'auto')
     .option('--batch <sizes>', 'batch sizes, e.g. 1,8,32 (ONNX files: the value of their open first dimension)', parseBatches, [1])
-    .option('--warmup <n>', 'warm-up runs before timing (default 3; cpu 1)', parsePositiveInt)
+    .option('--warmup <n>', 'warm-up runs before timing, 0 for none (default 3; cpu 1)', parseNonNegativeInt)
     .option('--runs <n>', 'timed runs (default: 20 runs or 10 s, whichever comes first, at least 3)', parsePositiveInt)
     .option('--seconds <s>', 'time budget for the timed runs of each engine and batch', parseSeconds)
     .option('--threads <n>', 'intra-op threads (onnxruntime, tfjs-node; wasm and cpu run on one thread)', parsePositiveInt)
@@ -55,6 +56,7 @@ export function benchCommand(program: Command): void {
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
   addFileOptions(addModelOptions(cmd), { batch: false }).action(async (name: string, f: BenchFlags) => {
+    const m = modelArg(name, modelOptions(f));
     await checkOutDir(f.out);
     if (f.depth !== undefined && f.profile === undefined) throw new DnarchError('BAD_OPTION', '--depth folds the profile: give --profile too');
     const { benchModel } = await import('../bench/bench.js');
@@ -66,14 +68,14 @@ export function benchCommand(program: Command): void {
       seconds: f.seconds,
       threads: f.threads,
       seed: f.seed,
-      model: modelOptions(f),
+      model: m.options,
       inputShapes: f.inputShape,
       profile: f.profile === true ? 10 : f.profile,
     };
     const bar = progressBar(showProgress(f.format));
     let report: BenchReport;
     try {
-      report = await benchModel(name, opts, { onProgress: (d, t, label) => bar.update(d, t, label), onStage: (label) => bar.update(1, 1, label) });
+      report = await benchModel(m.target, opts, { onProgress: (d, t, label) => bar.update(d, t, label), onStage: (label) => bar.update(1, 1, label) });
     } finally {
       bar.clear();
     }

@@ -8,6 +8,7 @@ import { DnarchError, fsReason } from '../errors.js';
 import { CHECK_FORMATS, type CheckFormat } from '../report/check.js';
 import { analyzeForCli } from './analyze-model.js';
 import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
+import { modelArg, type ModelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { parseEngine, parsePositiveInt } from './parse.js';
 import { showProgress, useColor, withStatus } from './terminal.js';
@@ -61,16 +62,16 @@ function flagBudgets(f: CheckFlags): Budgets {
 }
 
 /** Times the model; the median (p50) of the timed runs is the budget's value. */
-async function measureLatency(name: string, f: CheckFlags, run: LatencySettings): Promise<{ ms: number; run: LatencyRun }> {
+async function measureLatency(m: ModelArg, f: CheckFlags, run: LatencySettings): Promise<{ ms: number; run: LatencyRun }> {
   const { benchModel } = await import('../bench/bench.js');
-  const report = await withStatus(showProgress(f.format), `timing ${name}`, () =>
+  const report = await withStatus(showProgress(f.format), `timing ${m.label}`, () =>
     // Without --engine: 'auto', the fastest engine this machine has that can run the model.
-    benchModel(name, { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: modelOptions(f), inputShapes: f.inputShape }),
+    benchModel(m.target, { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: m.options, inputShapes: f.inputShape }),
   );
   const timed = report.results.find((r) => r.status === 'ok');
   if (!timed || timed.status !== 'ok') {
     const why = report.results.map((r) => (r.status === 'ok' ? '' : r.reason)).filter(Boolean).join('; ');
-    throw new DnarchError('BAD_OPTION', `--max-latency-ms: could not time ${name}${why ? `: ${why}` : ''}`);
+    throw new DnarchError('BAD_OPTION', `--max-latency-ms: could not time ${m.label}${why ? `: ${why}` : ''}`);
   }
   return { ms: timed.latencyMs.p50, run: { engine: timed.engine, batch: timed.batch, runs: timed.runs } };
 }
@@ -85,7 +86,7 @@ export function checkCommand(program: Command): void {
   const cmd = program
     .command('check')
     .description('check a model against budgets (params, MACs, FLOPs, weights, activations, latency); exit 1 when one fails')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file (ONNX, model.json, Keras JSON, .keras)');
+    .argument('<model>', 'a zoo model name (see `dnarch list`), optionally NAME@key=value,..., or a model file (ONNX, model.json, Keras JSON, .keras)');
   for (const d of BUDGET_DEFS) cmd.option(`${d.option} ${HELP[d.metric][0]}`, HELP[d.metric][1], quantityArg(d.kind));
   cmd
     .option('--budget <file>', 'a JSON budget file (see README); flags given on the command line override its values')
@@ -95,6 +96,7 @@ export function checkCommand(program: Command): void {
     .addOption(new Option('--format <fmt>', 'output format').choices(CHECK_FORMATS).default('table'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
   addFileOptions(addModelOptions(cmd), { batch: false }).action(async (name: string, f: CheckFlags) => {
+    const m = modelArg(name, modelOptions(f));
     await checkOutDir(f.out);
     const file = f.budget ? await readBudgetFile(f.budget) : { budgets: {}, latency: {} };
     const { mergeBudgets, checkModel, checkFailure } = await import('../analysis/budget.js');
@@ -106,8 +108,8 @@ export function checkCommand(program: Command): void {
       throw new DnarchError('BAD_OPTION', '--engine, --batch and --runs set how --max-latency-ms is timed: give a latency budget too');
     }
     const run: LatencySettings = { engine: f.engine ?? file.latency.engine, batch: f.batch ?? file.latency.batch ?? 1, runs: f.runs ?? file.latency.runs ?? 10 };
-    const report = await analyzeForCli(name, f.format, modelOptions(f), name, fileOptions(f, false));
-    const latency = budgets.latencyMs === undefined ? undefined : await measureLatency(name, f, run);
+    const report = await analyzeForCli(m.target, f.format, m.options, m.label, fileOptions(f, false));
+    const latency = budgets.latencyMs === undefined ? undefined : await measureLatency(m, f, run);
     const check = checkModel(report, budgets, latency);
     const { renderCheck } = await import('../report/check.js');
     await emit(renderCheck(check, f.format, { color: useColor() && !f.out }), f.out);

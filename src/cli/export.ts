@@ -6,6 +6,7 @@ import { DnarchError, fsReason } from '../errors.js';
 import type { ExportResult } from '../engines/export-types.js';
 import { grouped, mib } from '../report/units.js';
 import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { modelArg, type ModelArg } from './model-arg.js';
 import { emit, stageFile } from './output.js';
 import { parseSeed } from './parse.js';
 import { showProgress, withStatus } from './terminal.js';
@@ -26,6 +27,7 @@ async function checkOnnxTarget(file: string, force: boolean): Promise<void> {
   } catch (e) {
     throw new DnarchError('IO', `cannot write --onnx ${file}: ${fsReason(e)} (its directory must exist and be writable)`);
   }
+  if (!(await stat(dirname(resolve(file)))).isDirectory()) throw new DnarchError('IO', `cannot write --onnx ${file}: ${dirname(file)} is not a directory`);
   let s;
   try {
     s = await stat(file);
@@ -60,14 +62,13 @@ function text(r: ExportResult): string {
 }
 
 /** Loads the model, serialises every requested format in memory, then writes them: an unsupported layer stops it before any file exists. */
-async function exportModel(name: string, f: ExportFlags): Promise<ExportResult> {
-  const [{ loadRunnableModel }, { looksLikePath }, { tfjsLayout, tfjsInfo, writeDirectoryAtomic }] = await Promise.all([
+async function exportModel(m: ModelArg, f: ExportFlags): Promise<ExportResult> {
+  const [{ loadRunnableModel }, { tfjsLayout, tfjsInfo, writeDirectoryAtomic }] = await Promise.all([
     import('../engines/runnable-model.js'),
-    import('../load/model-file.js'),
     import('../engines/tfjs-export.js'),
   ]);
-  const source = looksLikePath(name) ? 'file' : 'zoo';
-  const runnable = await loadRunnableModel(name, { model: modelOptions(f), seed: f.seed });
+  const source = m.kind;
+  const runnable = await loadRunnableModel(m.target, { model: m.options, seed: f.seed });
   try {
     // A file's note says why its own weights were not used; a zoo model's is about timing.
     const notes = source === 'file' && runnable.note ? [runnable.note] : [];
@@ -111,20 +112,21 @@ export function exportCommand(program: Command): void {
   const cmd = program
     .command('export')
     .description('write a model with its weights as ONNX (--onnx) and/or a TensorFlow.js layers-model directory (--tfjs)')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a path to a model file with weights')
+    .argument('<model>', 'a zoo model name (see `dnarch list`), optionally NAME@key=value,..., or a path to a model file with weights')
     .option('--onnx <file>', 'write an ONNX model (opset 17) to this file')
     .option('--tfjs <dir>', 'write a tfjs layers-model (model.json + 4 MiB weight shards) into this directory')
     .option('--seed <n>', 'seed of the random weights of zoo models and weightless files (as bench uses)', parseSeed, 1)
     .option('--force', 'replace an existing --onnx file or non-empty --tfjs directory')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'));
   addModelOptions(cmd).action(async (name: string, f: ExportFlags) => {
+    const m = modelArg(name, modelOptions(f));
     if (!f.onnx && !f.tfjs) throw new DnarchError('BAD_OPTION', 'nothing to write: give --onnx <file> and/or --tfjs <dir>');
     if (f.onnx && f.tfjs && resolve(f.onnx) === resolve(f.tfjs)) throw new DnarchError('BAD_OPTION', '--onnx and --tfjs name the same path');
     const { checkTfjsTarget } = await import('../engines/tfjs-export.js');
     if (f.onnx) await checkOnnxTarget(f.onnx, Boolean(f.force));
     if (f.tfjs) await checkTfjsTarget(f.tfjs, { force: f.force });
 
-    const result = await withStatus(showProgress(f.format), `exporting ${name}`, () => exportModel(name, f));
+    const result = await withStatus(showProgress(f.format), `exporting ${m.label}`, () => exportModel(m, f));
     await emit(f.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : text(result));
   });
 }

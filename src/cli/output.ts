@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, rename, rm, writeFile } from 'node:fs/promises';
+import { access, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DnarchError, fsReason } from '../errors.js';
 
@@ -15,7 +15,8 @@ export interface StagedFile {
  */
 export async function stageFile(file: string, data: string | Uint8Array, option: string): Promise<StagedFile> {
   const tmp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const abort = () => rm(tmp, { force: true });
+  // Removing what may never have been written: a path through a file (ENOTDIR) must not hide the first error.
+  const abort = () => rm(tmp, { force: true }).catch(() => undefined);
   const fail = async (e: unknown): Promise<never> => {
     await abort();
     throw new DnarchError('IO', `cannot write ${option} ${file}: ${fsReason(e)}`);
@@ -48,11 +49,13 @@ export async function writeAtomic(file: string, text: string): Promise<void> {
 /** Fails early, before any work, when --out cannot be written where it points. */
 export async function checkOutDir(file: string | undefined): Promise<void> {
   if (!file) return;
+  const dir = dirname(file);
   try {
-    await access(dirname(file), constants.W_OK);
+    await access(dir, constants.W_OK);
   } catch (e) {
-    throw new DnarchError('IO', `cannot write --out ${file}: ${(e as NodeJS.ErrnoException).code ?? 'directory not writable'}`);
+    throw new DnarchError('IO', `cannot write --out ${file}: its directory ${dir}: ${fsReason(e)}`);
   }
+  if (!(await stat(dir)).isDirectory()) throw new DnarchError('IO', `cannot write --out ${file}: ${dir} is not a directory`);
 }
 
 /** Prints to stdout, or writes --out. */

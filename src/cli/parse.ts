@@ -8,6 +8,11 @@ export function parsePositiveInt(value: string): number {
   return Number(value);
 }
 
+export function parseNonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw new InvalidArgumentError('expected a whole number of 0 or more');
+  return Number(value);
+}
+
 /** "224" or "160x192" (height x width). */
 export function parseInputSize(value: string): [number, number] {
   const m = /^\s*(\d+)\s*(?:[xX,]\s*(\d+))?\s*$/.exec(value);

@@ -4,6 +4,7 @@ import { renderJson } from '../report/json.js';
 import type { SavingsOutput } from '../schema/savings.js';
 import { renderSavingsCsv, renderSavingsMarkdown, renderSavingsTable } from '../report/savings.js';
 import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
+import { modelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { analyzeForCli } from './analyze-model.js';
 import { useColor } from './terminal.js';
@@ -34,12 +35,13 @@ export function savingsCommand(program: Command): void {
   const cmd = program
     .command('savings')
     .description('bottleneck sites (1x1 reductions, bottlenecks, depthwise-separable and factorized convolutions) and what they save')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file: ONNX, tfjs model.json, Keras JSON or .keras')
+    .argument('<model>', 'a zoo model name (see `dnarch list`), optionally NAME@key=value,..., or a model file: ONNX, tfjs model.json, Keras JSON or .keras')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json', 'markdown', 'csv']).default('table'))
     .option('--out <file>', 'write to a file (atomically) instead of stdout');
   addFileOptions(addModelOptions(cmd)).action(async (name: string, f: SavingsFlags) => {
+    const m = modelArg(name, modelOptions(f));
     await checkOutDir(f.out);
-    const report = await analyzeForCli(name, f.format, modelOptions(f), name, fileOptions(f));
+    const report = await analyzeForCli(m.target, f.format, m.options, m.label, fileOptions(f));
     await emit(render(report, f.format, useColor() && !f.out), f.out);
   });
 }

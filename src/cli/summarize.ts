@@ -3,6 +3,7 @@ import type { ModelReport } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import { FORMATS, renderReport, type Format } from '../report/render.js';
 import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
+import { modelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { parsePositiveInt } from './parse.js';
 import { analyzeForCli } from './analyze-model.js';
@@ -20,14 +21,15 @@ export function summarizeCommand(program: Command): void {
     .command('summarize')
     .alias('summary')
     .description('per-layer parameters, MACs, FLOPs and memory of a model, with totals')
-    .argument('<model>', 'a zoo model name (see `dnarch list`) or a model file: ONNX, tfjs model.json, Keras JSON or .keras')
+    .argument('<model>', 'a zoo model name (see `dnarch list`), optionally NAME@input-size=160,alpha=0.5, or a model file: ONNX, tfjs model.json, Keras JSON or .keras')
     .addOption(new Option('--format <fmt>', 'output format').choices(FORMATS).default('table'))
     .option('--depth <n>', 'fold layers into blocks N levels deep (1 = stages, 2 = blocks)', parsePositiveInt)
     .option('--out <file>', 'write to a file (atomically) instead of stdout')
     .option('--strict', 'exit 1 when a layer class has no cost handler');
   addFileOptions(addModelOptions(cmd)).action(async (name: string, f: SummarizeFlags) => {
+    const m = modelArg(name, modelOptions(f));
     await checkOutDir(f.out);
-    const report = await analyzeForCli(name, f.format, modelOptions(f), name, fileOptions(f));
+    const report = await analyzeForCli(m.target, f.format, m.options, m.label, fileOptions(f));
     await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
     if (f.strict) strictCheck(report);
   });

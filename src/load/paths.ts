@@ -2,14 +2,23 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { DnarchError, fsReason } from '../errors.js';
+import { findModel } from '../zoo/registry.js';
 
 /**
  * Which command-line arguments are model files, and which file a directory stands for.
  * No TensorFlow, no format code: every command asks this before deciding what to load.
  */
 
-/** True for arguments that name a file or directory rather than a zoo model: a path, a model file's extension, or anything that exists. */
-export const looksLikePath = (arg: string): boolean => /[\\/]|\.(json|keras|h5|hdf5|onnx)$/i.test(arg) || existsSync(arg);
+/**
+ * True for arguments that name a file or directory rather than a zoo model: written as a path
+ * (a slash, a model file's extension), or an existing file or directory whose name is no zoo
+ * model's. A zoo name stays the zoo model even when a file of that name exists here: write
+ * ./resnet50 for the file.
+ */
+export const looksLikePath = (arg: string): boolean => writtenAsPath(arg) || (!findModel(arg) && existsSync(arg));
+
+/** Written the way only a path is: with a slash, or ending in a model file's extension. */
+export const writtenAsPath = (arg: string): boolean => /[\\/]|\.(json|keras|h5|hdf5|onnx)$/i.test(arg);
 
 /** Extensions a model file in a directory may have (model.json is looked for first). */
 const MODEL_EXTENSIONS = new Set(['.onnx', '.keras', '.h5', '.hdf5']);

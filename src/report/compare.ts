@@ -45,7 +45,13 @@ function bullet(text: string, width = 100): string {
   return lines.join('\n');
 }
 
-/** The terminal table: one row per metric, one column per model, best of each row in bold green. */
+/** Marks the best value of a row when there is no colour to show it (NO_COLOR, a pipe, a file). */
+export const BEST_MARK = '*';
+
+/**
+ * The terminal table: one row per metric, one column per model, best of each row in bold
+ * green; without colour, marked with BEST_MARK and explained under the table.
+ */
 export function renderCompareTable(c: Comparison, opts: { color: boolean }): string {
   const ch = new Chalk({ level: opts.color ? 1 : 0 });
   const table = new Table({
@@ -56,12 +62,15 @@ export function renderCompareTable(c: Comparison, opts: { color: boolean }): str
   for (const row of c.rows) {
     const cells = c.models.map((_, i) => {
       const text = cellText(row, i, 'compact');
-      return row.best === i ? ch.bold.green(text) : text;
+      if (row.best !== i) return text;
+      return opts.color ? ch.bold.green(text) : `${text} ${BEST_MARK}`;
     });
     table.push([ch.bold(row.label), ...cells]);
   }
+  const marked = !opts.color && c.rows.some((r) => r.best !== null);
+  const legend = marked ? `${BEST_MARK} the lowest value of its row, where lower is better; ratios are against the first model\n` : '';
   const reading = c.reading.map((s) => bullet(s)).join('\n');
-  return `${table.toString()}\n${reading ? `\n${reading}\n` : ''}`;
+  return `${table.toString()}\n${legend}${reading ? `\n${reading}\n` : ''}`;
 }
 
 const escape = (s: string): string => s.replace(/\|/g, '\\|');

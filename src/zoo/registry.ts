@@ -1,3 +1,4 @@
+import { normalizeName } from './suggest.js';
 import type { Builder } from './types.js';
 
 /**
@@ -203,9 +204,10 @@ export const ZOO: readonly ZooEntry[] = [
   },
 ];
 
+/** The zoo model a name or alias stands for, in any case and with or without separators: MobileNet_V2 is mobilenetv2. */
 export function findModel(nameOrAlias: string): ZooEntry | undefined {
-  const key = nameOrAlias.toLowerCase();
-  return ZOO.find((e) => e.name === key || e.aliases.includes(key));
+  const key = normalizeName(nameOrAlias);
+  if (key === '') return undefined;
+  return ZOO.find((e) => normalizeName(e.name) === key || e.aliases.some((a) => normalizeName(a) === key));
 }
 
-export const allNames = (): string[] => ZOO.flatMap((e) => [e.name, ...e.aliases]);

@@ -24,11 +24,12 @@ describe('timing loop', () => {
     expect(f.calls()).toBe(6);
   });
 
-  it('always makes at least one warm-up run', async () => {
+  it('with no warm-up the first run is timed, and still reported apart', async () => {
     const f = fake([100, 5]);
     const t = await timeRuns(f.run, { warmup: 0, runs: 2, clock: f.clock });
     expect(t.firstRunMs).toBe(100);
-    expect(t.samples).toEqual([5, 5]);
+    expect(t.samples).toEqual([100, 5]);
+    expect(f.calls()).toBe(2);
   });
 
   it('--seconds stops at the run that spends the budget', async () => {

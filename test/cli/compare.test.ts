@@ -97,7 +97,8 @@ describe('dnarch compare: usage errors', () => {
     ['a mistyped model', ['compare', 'resnet50', 'resnt50'], ['unknown model "resnt50"', 'did you mean "resnet50"?']],
     ['a mistyped model after others', ['compare', 'vgg16', 'resnet50', 'xcepton'], ['did you mean "xception"?']],
     ['bad --format', ['compare', 'resnet50', 'vgg16', '--format', 'xml'], ['xml']],
-    ['a zoo option', ['compare', 'resnet50', 'vgg16', '--input-size', '160'], ['--input-size']],
+    // The zoo flags apply to every zoo model compared: one that fits only some is refused.
+    ['a zoo option for only some', ['compare', 'resnet50', 'vgg16', '--alpha', '0.5'], ['--alpha', 'MobileNets only']],
   ];
   for (const [what, args, mentions] of cases) {
     it(`${what}: dnarch ${args.join(' ')}`, { timeout: TIMEOUT }, () => {

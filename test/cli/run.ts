@@ -60,7 +60,8 @@ export function dnarch(args: string[], opts: RunOptions = {}): Run {
   if (!existsSync(`${ROOT}/dist/cli/main.js`)) {
     throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
   }
-  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+  // The script by its absolute path, so that a test may run dnarch from another directory (cwd).
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), join(ROOT, BIN), ...args], {
     cwd: opts.cwd ?? ROOT,
     env: cleanEnv(opts.env),
     encoding: 'utf8',
