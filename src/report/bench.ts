@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { BenchOk, BenchReport, BenchResult } from '../bench/types.js';
 import { profileHeader, profileTable } from './profile.js';
-import { mib, msText, si, sig3 } from './units.js';
+import { bytes, msText, si, sig3 } from './units.js';
 
 
 const threadsText = (r: BenchOk): string => (r.threads === null ? 'default' : String(r.threads));
@@ -14,7 +14,7 @@ function okCells(r: BenchOk): string[] {
   return [
     r.engine, r.version, threadsText(r), String(r.batch), msText(r.firstRunMs), String(r.runs),
     msText(l.p50), msText(l.p90), msText(l.mean), msText(l.stddev),
-    sig3(r.throughput), sig3(r.gflopsPerSecond), mib(r.peakRssBytes),
+    sig3(r.throughput), sig3(r.gflopsPerSecond), bytes(r.peakRssBytes),
   ];
 }
 
