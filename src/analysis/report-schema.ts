@@ -9,8 +9,14 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION } from './types.js';
 
-/** A count that JSON carries exactly (params, MACs, bytes, layers). */
-export const Count = z.int().nonnegative();
+/**
+ * A count (params, MACs, bytes, layers): a whole number >= 0, with no upper bound. Counts up
+ * to 2^53 (9.0e15) are exact; a larger one (a 1000x1000 kernel over a 10000x10000x100 input
+ * has 1e16 MACs) is the nearest double, still a whole number. zod's z.int() would cap it at
+ * Number.MAX_SAFE_INTEGER, and the published schema with it, so a true count broke the
+ * schema; the JSON Schema type stays "integer".
+ */
+export const Count = z.number().nonnegative().multipleOf(1).meta({ type: 'integer' });
 
 export const SchemaVersionSchema = z
   .literal(SCHEMA_VERSION)

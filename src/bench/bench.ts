@@ -97,7 +97,16 @@ function planFor(engine: EngineName, opts: BenchOptions): Plan {
   return { warmup, runs: opts.runs, seconds: opts.seconds };
 }
 
-/** Times one engine at every batch size; failures become result entries. */
+/** The process's resident set size now (not a running maximum: samples of it can be compared). */
+const rssOf = (hooks: BenchHooks): (() => number) => hooks.rss ?? (() => process.memoryUsage.rss());
+
+/**
+ * Times one engine at every batch size; failures become result entries. Memory: the largest
+ * RSS sampled once the batch is prepared and after every run (peakRssBytes, the whole
+ * process's, earlier engines' leftovers included) and that minus the RSS just before this
+ * engine loaded the model (rssGrowthBytes: what this engine added; memory an earlier engine
+ * freed and this one reused is not in it).
+ */
 async function benchEngine(
   name: EngineName,
   session: EngineSession,
@@ -105,14 +114,16 @@ async function benchEngine(
   flopsPerImage: number,
   hooks: BenchHooks,
   tick: (label: string, frac: number) => void,
+  rssBefore: number,
 ): Promise<BenchResult[]> {
-  const rss = hooks.rss ?? (() => process.memoryUsage.rss());
+  const rss = rssOf(hooks);
   const out: BenchResult[] = [];
   for (const batch of opts.batches ?? [1]) {
     const plan = planFor(name, opts);
     let peak = 0;
     try {
       const prepared = await session.prepare(batch);
+      peak = rss();
       try {
         const timing = await timeRuns(() => prepared.run(), {
           ...plan,
@@ -137,6 +148,7 @@ async function benchEngine(
           throughput: (batch * 1000) / latencyMs.mean,
           gflopsPerSecond: (flopsPerImage * batch) / latencyMs.mean / 1e6,
           peakRssBytes: peak,
+          rssGrowthBytes: Math.max(0, peak - rssBefore),
         });
       } finally {
         quietly(() => prepared.dispose());
@@ -244,6 +256,7 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
         continue;
       }
       let session: EngineSession;
+      const rssBefore = rssOf(hooks)();
       try {
         session = await (hooks.engine ?? createEngine)(name).load(rm, { threads: opts.threads });
       } catch (e) {
@@ -254,7 +267,7 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
         continue;
       }
       try {
-        const rows = await benchEngine(name, session, opts, flopsPerImage, hooks, (label, frac) => tick(label, frac));
+        const rows = await benchEngine(name, session, opts, flopsPerImage, hooks, (label, frac) => tick(label, frac), rssBefore);
         results.push(...rows);
         if (rows.some((r) => r.status === 'ok')) ran.push(name);
         const failed = rows.find((r) => r.status === 'failed');

@@ -37,7 +37,12 @@ export const BenchOkSchema = z
     latencyMs: LatencySchema,
     throughput: z.number().nonnegative().describe('Images per second: batch * 1000 / mean latency in ms.'),
     gflopsPerSecond: z.number().nonnegative().describe('Analysis FLOPs per image (not MACs) * batch / mean latency, in 10^9 per second.'),
-    peakRssBytes: z.int().nonnegative().describe('Largest resident set size of the process sampled after each run of this engine and batch.'),
+    peakRssBytes: z.int().nonnegative().describe("Largest resident set size of the whole process sampled after preparing and after each run of this engine and batch: it includes what earlier engines left in the process."),
+    rssGrowthBytes: z
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("Always written since it was added (older reports lack it): peakRssBytes minus the process's resident set size just before this engine loaded the model: the memory this engine added (memory an earlier engine freed and this one reused is not in it)."),
   })
   .meta({ id: 'BenchOk' });
 
@@ -158,6 +163,7 @@ export const BENCH_CONVENTIONS: Record<string, string> = {
   throughput: 'images per second = batch * 1000 / mean latency (ms)',
   gflopsPerSecond: 'analysis FLOPs per image (2 x MACs plus element-wise work; not MACs) * batch / mean latency',
   firstRunMs: 'the first run, reported apart; a warm-up run excluded from the statistics with the others, unless --warmup 0 made it the first timed run',
-  peakRssBytes: 'largest process resident set size sampled after every run (warm-up included) of that engine and batch',
+  peakRssBytes: "largest resident set size of the whole process, sampled after preparing and after every run (warm-up included) of that engine and batch; it includes what earlier engines left behind",
+  rssGrowthBytes: "peakRssBytes minus the process's resident set size just before that engine loaded the model: the memory the engine added, per engine",
   weights: 'zoo models run with seeded random weights: latency does not depend on their values',
 };

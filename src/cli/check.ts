@@ -37,7 +37,7 @@ const HELP: Record<BudgetMetric, [string, string]> = {
   params: ['<count>', 'most parameters, e.g. 25.6M (k, M, G = powers of 1000)'],
   macs: ['<count>', 'most multiply-accumulates (batch 1), e.g. 4G'],
   flops: ['<count>', 'most FLOPs (2 x MACs + element-wise work), e.g. 8G'],
-  weightBytes: ['<size>', 'most weight bytes: 120MB (MB = 10^6 B), 110MiB (2^20 B); a bare number is MB'],
+  weightBytes: ['<size>', 'most weight bytes: 120MB (MB = 10^6 B), 110MiB (2^20 B); a bare number is MB; reports print MiB'],
   activationPeakBytes: ['<size>', 'most peak activation memory (largest live set of outputs, batch 1, float32), in MB as above'],
   latencyMs: ['<ms>', 'most median latency in ms, timed with --engine, --batch, --runs'],
 };

@@ -23,17 +23,22 @@ export function summarizeCommand(program: Command): void {
     .description('per-layer parameters, MACs, FLOPs and memory of a model, with totals')
     .argument('<model>', 'a zoo model name (see `dnarch list`), optionally NAME@input-size=160,alpha=0.5, or a model file: ONNX, tfjs model.json, Keras JSON or .keras')
     .addOption(new Option('--format <fmt>', 'output format').choices(FORMATS).default('table'))
-    .option('--depth <n>', 'fold layers into blocks N levels deep (1 = stages, 2 = blocks)', parsePositiveInt)
+    .option('--depth <n>', 'fold layers into blocks N levels deep (1 = stages, 2 = blocks); tables, markdown and csv: JSON keeps every layer', parsePositiveInt)
     .option('--out <file>', 'write to a file (atomically) instead of stdout')
     .option('--strict', 'exit 1 when a layer class has no cost handler');
   addFileOptions(addModelOptions(cmd)).action(async (name: string, f: SummarizeFlags) => {
     const m = modelArg(name, modelOptions(f));
     await checkOutDir(f.out);
+    // The JSON is the ModelReport of its schema: one entry per layer, each with its block path.
+    if (f.depth !== undefined && f.format === 'json') process.stderr.write(DEPTH_JSON_NOTE);
     const report = await analyzeForCli(m.target, f.format, m.options, m.label, fileOptions(f));
     await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
     if (f.strict) strictCheck(report);
   });
 }
+
+export const DEPTH_JSON_NOTE =
+  'dnarch: note: --depth does not fold --format json: the JSON lists every layer, each with its block path in "block"\n';
 
 /** --strict: a report whose totals are incomplete is a failed check (exit 1), after it is printed. */
 export function strictCheck(report: ModelReport): void {

@@ -2,19 +2,19 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { BenchOk, BenchReport, BenchResult } from '../bench/types.js';
 import { profileHeader, profileTable } from './profile.js';
-import { mib, msText, si, sig3 } from './units.js';
+import { bytes, msText, si, sig3 } from './units.js';
 
 
 const threadsText = (r: BenchOk): string => (r.threads === null ? 'default' : String(r.threads));
 
-const HEAD = ['engine', 'version', 'threads', 'batch', 'first ms', 'runs', 'p50 ms', 'p90 ms', 'mean ms', '± sd', 'img/s', 'GFLOP/s', 'peak RSS'];
+const HEAD = ['engine', 'version', 'threads', 'batch', 'first ms', 'runs', 'p50 ms', 'p90 ms', 'mean ms', '± sd', 'img/s', 'GFLOP/s', 'RSS growth'];
 
 function okCells(r: BenchOk): string[] {
   const l = r.latencyMs;
   return [
     r.engine, r.version, threadsText(r), String(r.batch), msText(r.firstRunMs), String(r.runs),
     msText(l.p50), msText(l.p90), msText(l.mean), msText(l.stddev),
-    sig3(r.throughput), sig3(r.gflopsPerSecond), mib(r.peakRssBytes),
+    sig3(r.throughput), sig3(r.gflopsPerSecond), r.rssGrowthBytes === undefined ? '-' : `+${bytes(r.rssGrowthBytes)}`,
   ];
 }
 
@@ -49,7 +49,8 @@ const notes = (r: BenchReport): string[] =>
 
 const FOOT =
   'Latency per batch: forward pass + output download; warm-up runs excluded (first run shown apart). ' +
-  'img/s = batch x 1000 / mean; GFLOP/s from analysis FLOPs (not MACs) / mean.';
+  'img/s = batch x 1000 / mean; GFLOP/s from analysis FLOPs (not MACs) / mean. ' +
+  "RSS growth: the process's largest resident set during that engine's runs minus before it loaded the model (the whole process's peak is peakRssBytes in JSON).";
 
 export function renderBenchTable(r: BenchReport, opts: { color?: boolean } & ProfileView = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });

@@ -2,16 +2,14 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { budgetDef } from '../analysis/budget-defs.js';
 import type { BudgetResult, CheckReport } from '../analysis/check-types.js';
-import { grouped, si } from './units.js';
-
-/** Bytes in SI megabytes, the unit budgets are written in (MB = 10^6 bytes). */
-export const megabytes = (bytes: number): string => `${Number((bytes / 1e6).toPrecision(4))} MB`;
+import { bytes, grouped, si } from './units.js';
 
 /** A value in its budget's unit: compact for the terminal, exact counts for Markdown. */
 function amount(v: number, unit: BudgetResult['unit'], exact: boolean): string {
   switch (unit) {
     case 'bytes':
-      return megabytes(v);
+      // In binary units (MiB) as every report prints sizes, whatever unit the limit was written in.
+      return bytes(v);
     case 'ms':
       return `${Number(v.toPrecision(4))} ms`;
     case 'count':

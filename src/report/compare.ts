@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { times, type CellValue, type Comparison, type ComparisonRow } from '../analysis/compare.js';
-import { grouped, mib, si } from './units.js';
+import { bytes, grouped, si } from './units.js';
 
 /** How a number reads: compact (si) for the terminal, exact (grouped) for Markdown. */
 type Style = 'compact' | 'exact';
@@ -11,7 +11,7 @@ function valueText(v: CellValue, row: ComparisonRow, style: Style): string {
   if (typeof v === 'string') return v;
   switch (row.unit) {
     case 'bytes':
-      return mib(v);
+      return bytes(v);
     case 'ratio':
       return times(v);
     case 'layers':

@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { ConfigChange, LayerBrief, LayerChange, ModelDiff, NumberDelta } from '../analysis/diff-types.js';
 import type { ReceptiveField } from '../analysis/types.js';
-import { fieldText, grouped, mib, shapeText, si } from './units.js';
+import { bytes, fieldText, grouped, shapeText, si } from './units.js';
 
 type TotalKey = keyof ModelDiff['totals'];
 type Style = 'compact' | 'exact';
@@ -21,7 +21,7 @@ const TOTAL_ROWS: { key: TotalKey; label: string; unit: 'count' | 'bytes' | 'lay
 function amount(v: number, unit: 'count' | 'bytes' | 'layers' | 'ratio', style: Style): string {
   switch (unit) {
     case 'bytes':
-      return bytesText(v);
+      return bytes(v);
     case 'layers':
       return grouped(v);
     case 'ratio':
@@ -37,8 +37,6 @@ function pct(d: NumberDelta): string {
   return d.deltaPct === null ? 'new' : `${sign(d.delta)}${Math.abs(d.deltaPct).toFixed(1)}%`;
 }
 
-/** MiB as summarize prints them; KiB below one MiB, where "0.00 MiB" would say nothing. */
-const bytesText = (b: number): string => (b !== 0 && b < 2 ** 20 ? `${(b / 1024).toFixed(1)} KiB` : mib(b));
 const deltaText = (d: NumberDelta, unit: 'count' | 'bytes' | 'layers' | 'ratio', style: Style): string =>
   d.delta === 0 ? '0' : `${sign(d.delta)}${amount(Math.abs(d.delta), unit, style)}`;
 

@@ -1,6 +1,6 @@
 import type { ModelReport } from '../analysis/types.js';
 import { savingsSentence } from './savings.js';
-import { grouped, mib, perAxis, shapeText, si } from './units.js';
+import { bytes, grouped, perAxis, shapeText, si } from './units.js';
 
 function fieldLine(rf: ModelReport['totals']['receptiveField']): string {
   if (!rf) return 'unknown (a layer on the way has no receptive-field rule)';
@@ -11,8 +11,10 @@ function fieldLine(rf: ModelReport['totals']['receptiveField']): string {
 export function totalsLines(r: ModelReport): [string, string][] {
   const t = r.totals;
   const weights = Object.entries(t.weightBytes)
-    .map(([dtype, b]) => `${mib(b)} ${dtype}`)
+    .map(([dtype, b]) => `${bytes(b)} ${dtype}`)
     .join(', ');
+  // As check prints them: an incomplete report's MACs and FLOPs are lower bounds.
+  const atLeast = r.complete ? '' : '≥ ';
   const lines: [string, string][] = [
     ['Model', `${r.model.name} (input ${r.model.inputShapes.map((s) => shapeText(s, r.model.wholeShapes)).join(', ')})`],
     ...formatLine(r),
@@ -22,9 +24,9 @@ export function totalsLines(r: ModelReport): [string, string][] {
     ...byDtype(t),
     ['Weights', weights || '0'],
     ...constantsLine(t),
-    ['MACs', `${grouped(t.macs)} (${si(t.macs)})`],
-    ['FLOPs', `${grouped(t.flops)} (${si(t.flops)}; 2 x MACs + element-wise)`],
-    ['Activations', `${mib(t.activations.sumBytes)} in all, peak ${mib(t.activations.peakBytes)} at ${t.activations.peakAt}`],
+    ['MACs', `${atLeast}${grouped(t.macs)} (${si(t.macs)})`],
+    ['FLOPs', `${atLeast}${grouped(t.flops)} (${si(t.flops)}; 2 x MACs + element-wise)`],
+    ['Activations', `${bytes(t.activations.sumBytes)} in all, peak ${bytes(t.activations.peakBytes)} at ${t.activations.peakAt}`],
     ['Depth', `${t.depth} layers with weights, ${t.layers} layers in all`],
     ['Receptive field', fieldLine(t.receptiveField)],
     ['Bottlenecks', savingsSentence(r.model.name, r.savings)],
@@ -36,7 +38,7 @@ export function totalsLines(r: ModelReport): [string, string][] {
   }
   if (!r.complete) {
     const missing = r.unsupported.map((u) => `${u.className} x${u.layers.length}`).join(', ');
-    lines.push(['Incomplete', `no cost for ${missing}: totals are lower bounds`]);
+    lines.push(['Incomplete', `no cost for ${missing}: totals are lower bounds (≥)`]);
   }
   for (const note of r.notes ?? []) lines.push(['Note', note]);
   return lines;

@@ -26,8 +26,26 @@ export const msText = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms >=
 /** 25636712 -> "25,636,712". */
 export const grouped = (n: number): string => n.toLocaleString('en-US');
 
-/** Bytes in MiB with two decimals: weights and activations. */
+/** Bytes in MiB with two decimals. */
 export const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+
+const KIB = 2 ** 10;
+const MIB = 2 ** 20;
+const GIB = 2 ** 30;
+
+/**
+ * A size in bytes, in the one unit family every report uses: binary (IEC), powers of 1024.
+ * Below 1 KiB in bytes, then KiB with one decimal, MiB and GiB with two:
+ * 512 -> "512 B", 20992 -> "20.5 KiB", 102546848 -> "97.80 MiB", 1.5 * 2^30 -> "1.50 GiB".
+ */
+export function bytes(b: number): string {
+  const a = Math.abs(b);
+  if (a < KIB) return `${Math.round(b)} B`;
+  // Rounded first, so 1048575 reads "1.00 MiB" rather than "1024.0 KiB".
+  if (Number((a / KIB).toFixed(1)) < 1024) return `${(b / KIB).toFixed(1)} KiB`;
+  if (Number((a / MIB).toFixed(2)) < 1024) return `${(b / MIB).toFixed(2)} MiB`;
+  return `${(b / GIB).toFixed(2)} GiB`;
+}
 
 type OneShape = (number | null)[] | null;
 

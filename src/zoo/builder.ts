@@ -2,6 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { layerOrder } from '../graph/layer-order.js';
 import type { BuildOptions, BuiltModel, Pooling } from './types.js';
+import { SharedConstants } from './shared-init.js';
 
 /** tfjs' Layer base class (not re-exported by name from the package root). */
 type Layer = ReturnType<typeof tfl.layers.conv3dTranspose>;
@@ -30,6 +31,7 @@ export const NAMED_POOLING = { avg: 'avg_pool', max: 'max_pool' } as const;
  *
  * - Kernels are zero-initialised: analysis never needs weight values, and zero-filled
  *   typed arrays are not touched, so even VGG16's 138M weights cost almost no memory.
+ *   Constant weights of one shape share one tensor (see SharedConstants).
  * - Every layer is recorded with the block scope it was created in, so reports can fold
  *   layers by stage / block / module even where Keras' names carry no structure
  *   (InceptionV3's `conv2d_42`).
@@ -39,6 +41,7 @@ export class ZooBuilder {
   readonly blocks = new Map<string, string[]>();
   private readonly scope: string[] = [];
   private readonly counters = new Map<string, number>();
+  private readonly constants = new SharedConstants();
 
   /** Runs `fn` with `name` pushed on the block scope. */
   block<T>(name: string, fn: () => T): T {
@@ -70,27 +73,40 @@ export class ZooBuilder {
   }
 
   conv2d(args: Args<typeof tfl.layers.conv2d>, x: SymbolicTensor): SymbolicTensor {
-    return this.apply(tfl.layers.conv2d({ kernelInitializer: 'zeros', ...args }), x);
+    return this.apply(tfl.layers.conv2d({ kernelInitializer: this.constants.zeros, biasInitializer: this.constants.zeros, ...args }), x);
   }
 
   depthwiseConv2d(args: Args<typeof tfl.layers.depthwiseConv2d>, x: SymbolicTensor): SymbolicTensor {
-    return this.apply(tfl.layers.depthwiseConv2d({ depthwiseInitializer: 'zeros', ...args }), x);
+    return this.apply(tfl.layers.depthwiseConv2d({ depthwiseInitializer: this.constants.zeros, biasInitializer: this.constants.zeros, ...args }), x);
   }
 
   separableConv2d(args: Args<typeof tfl.layers.separableConv2d>, x: SymbolicTensor): SymbolicTensor {
     return this.apply(
-      tfl.layers.separableConv2d({ depthwiseInitializer: 'zeros', pointwiseInitializer: 'zeros', ...args }),
+      tfl.layers.separableConv2d({
+        depthwiseInitializer: this.constants.zeros,
+        pointwiseInitializer: this.constants.zeros,
+        biasInitializer: this.constants.zeros,
+        ...args,
+      }),
       x,
     );
   }
 
   dense(args: Args<typeof tfl.layers.dense>, x: SymbolicTensor): SymbolicTensor {
-    return this.apply(tfl.layers.dense({ kernelInitializer: 'zeros', ...args }), x);
+    return this.apply(tfl.layers.dense({ kernelInitializer: this.constants.zeros, biasInitializer: this.constants.zeros, ...args }), x);
   }
 
   /** BatchNormalization over the channel axis (NHWC), with the family's settings. */
   batchNorm(name: string, x: SymbolicTensor, settings: BatchNormSettings = {}): SymbolicTensor {
-    return this.apply(tfl.layers.batchNormalization({ axis: -1, ...settings, name }), x);
+    return this.apply(tfl.layers.batchNormalization({
+        axis: -1,
+        ...settings,
+        name,
+        betaInitializer: this.constants.zeros,
+        gammaInitializer: this.constants.ones,
+        movingMeanInitializer: this.constants.zeros,
+        movingVarianceInitializer: this.constants.ones,
+      }), x);
   }
 
   /** An Activation layer, Keras' `Activation(fn, name=name)`. */
@@ -140,6 +156,7 @@ export class ZooBuilder {
 
   /** The model, without building the LayersModel yet (see BuiltModel). */
   finish(inputs: SymbolicTensor, outputs: SymbolicTensor, name: string): BuiltModel {
+    this.constants.release();
     return new LazyModel(name, [inputs], [outputs], this.blocks);
   }
 }

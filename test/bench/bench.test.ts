@@ -65,6 +65,26 @@ describe('benchModel with a fake engine and clock', () => {
     expect(b4.peakRssBytes).toBe(1000);
   });
 
+  it('RSS growth is per engine: the second engine does not inherit what the first left in the process', async () => {
+    const clock = { now: 0 };
+    // The process's RSS as sampled: wasm loads at 500 MB, its prepared batch and runs reach
+    // 900; it leaves the process at 880, where cpu starts; cpu's own runs reach 950.
+    const MB = 1e6;
+    const samples = [500, 800, 850, 900, 880, 880, 920, 950].map((x) => x * MB);
+    let i = 0;
+    const rss = () => samples[Math.min(i++, samples.length - 1)];
+    const r = await benchModel(
+      'mobilenet',
+      { engines: ['wasm', 'cpu'], warmup: 1, runs: 2, model: TINY },
+      { probe: async () => statuses(), engine: fakeEngines(clock, 10), clock: () => clock.now, rss },
+    );
+    expect(BenchReportSchema.safeParse(r).success).toBe(true);
+    // Sampled: before load, after prepare, after the warm-up and each of the 2 timed runs.
+    const [wasm, cpu] = r.results as BenchOk[];
+    expect([wasm.engine, wasm.peakRssBytes, wasm.rssGrowthBytes]).toEqual(['wasm', 900 * MB, 400 * MB]);
+    expect([cpu.engine, cpu.peakRssBytes, cpu.rssGrowthBytes]).toEqual(['cpu', 950 * MB, 70 * MB]);
+  });
+
   it('auto takes the fastest available engine only', async () => {
     const clock = { now: 0 };
     const r = await benchModel('mobilenet', { runs: 1, warmup: 1, model: TINY }, { probe: async () => statuses(['onnxruntime']), engine: fakeEngines(clock, 1), clock: () => clock.now });

@@ -30,6 +30,9 @@ describe('dnarch check: exit 0 when every budget passes', () => {
     const out = ok(['check', 'resnet50', '--budget', BUDGET]);
     expect(out.split('\n')[0]).toBe('resnet50: all 5 budgets pass');
     expect(out).toMatch(/Parameters \(--max-params\)\s+│\s+25\.6M\s+│\s+26M\s+│\s+\+363k \(\+1\.4%\)\s+│ PASS/);
+    // Sizes in MiB as every report prints them: 25,636,712 float32 weights = 102,546,848 B =
+    // 97.80 MiB; the limit 110MB = 110e6 B = 104.90 MiB; headroom 7,453,152 B = 7.11 MiB.
+    expect(out).toMatch(/Weights \(--max-weights-mb\)\s+│\s+97\.80 MiB\s+│\s+104\.90 MiB\s+│\s+\+7\.11 MiB \(\+6\.8%\)\s+│ PASS/);
   });
 
   it('reports value, limit and headroom exactly in JSON', { timeout: TIMEOUT }, () => {

@@ -4,7 +4,7 @@
  */
 import { compareReports, receptiveFieldText, times, type CellValue, type ComparisonRow } from '../../analysis/compare.js';
 import type { ModelReport } from '../../analysis/types.js';
-import { fieldText, gmacs, grouped, mib, shapeText, si } from '../units.js';
+import { bytes, fieldText, gmacs, grouped, shapeText, si } from '../units.js';
 import type { BenchProfile } from '../../bench/types.js';
 import { profileHeader, profileTable } from '../profile.js';
 import { profileTimeChart, rooflineChart } from './profile-charts.js';
@@ -34,7 +34,7 @@ function cell(row: ComparisonRow, v: CellValue): string {
   if (typeof v === 'string') return esc(v);
   switch (row.unit) {
     case 'bytes':
-      return mib(v);
+      return bytes(v);
     case 'macs':
     case 'flops':
     case 'params':
@@ -68,8 +68,8 @@ function facts(r: ModelReport): string {
   const t = r.totals;
   const items: [string, string][] = [
     ['params', `${grouped(t.params.total)} (${si(t.params.total)})`],
-    ['MACs', `${gmacs(t.macs)}${r.complete ? '' : ' (lower bound)'}`],
-    ['FLOPs', `${si(t.flops)}${r.complete ? '' : ' (lower bound)'}`],
+    ['MACs', `${r.complete ? '' : '≥ '}${gmacs(t.macs)}${r.complete ? '' : ' (lower bound)'}`],
+    ['FLOPs', `${r.complete ? '' : '≥ '}${si(t.flops)}${r.complete ? '' : ' (lower bound)'}`],
     ['depth', `${grouped(t.depth)} layers with weights, ${grouped(t.layers)} in all`],
     ['receptive field', `${esc(receptiveFieldText(t.receptiveField) ?? 'n/a')} px (size/stride/padding)`],
     ['input', esc(r.model.inputShapes.map((s) => shapeText(s, r.model.wholeShapes)).join(', ') || 'n/a')],
