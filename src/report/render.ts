@@ -1,4 +1,5 @@
 import type { ModelReport } from '../analysis/types.js';
+import { printable } from '../errors.js';
 import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -12,16 +13,24 @@ export interface RenderOptions {
   color: boolean;
 }
 
-/** One model report in the chosen format. */
+/** A copy of a value with every string made printable (names from a file may hold newlines, escapes, bidi overrides). */
+function printableStrings<T>(v: T): T {
+  if (typeof v === 'string') return printable(v) as T;
+  if (Array.isArray(v)) return v.map(printableStrings) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, printableStrings(x)])) as T;
+  return v;
+}
+
+/** One model report in the chosen format; text formats show names from the file escaped, JSON and CSV as they are (quoted). */
 export function renderReport(r: ModelReport, format: Format, opts: RenderOptions): string {
   switch (format) {
     case 'json':
       return renderJson(r);
     case 'markdown':
-      return renderMarkdown(r, opts);
+      return renderMarkdown(printableStrings(r), opts);
     case 'csv':
       return renderCsv(r, opts);
     case 'table':
-      return renderTable(r, opts);
+      return renderTable(printableStrings(r), opts);
   }
 }
