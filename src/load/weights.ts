@@ -171,6 +171,16 @@ function parseManifest(manifest: unknown, file: string): { groups: GroupSpec[]; 
 }
 
 /**
+ * True when a model.json's weightsManifest lists at least one weight; false when it has none
+ * (absent, null, no groups, empty groups). A manifest that is there but malformed (an entry
+ * null or not a group, a weight without a shape) is refused, naming the entry.
+ */
+export function manifestHasWeights(manifest: unknown, file = 'model.json'): boolean {
+  if (manifest === undefined || manifest === null) return false;
+  return parseManifest(manifest, file).summary.weights > 0;
+}
+
+/**
  * Counts a manifest's parameters and shard bytes without reading a shard (validating it as
  * loadWeights does). `file` names the model file in error messages.
  */
