@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
 import { DnarchError } from '../errors.js';
-import { isHdf5Magic } from './magic.js';
+import { isHdf5Magic, isZipMagic, jsonSyntaxReason, notAModelContent } from './magic.js';
 
 /**
  * Reads a Keras 3 `.keras` archive: a zip holding config.json (the model, serialised by
@@ -250,13 +250,18 @@ async function listEntries(file: string, src: Source, limits: KerasArchiveLimits
     }
   }
   if (eocd < 0) {
-    const head = await src.read(0, Math.min(8, src.size));
+    const head = await src.read(0, Math.min(512, src.size));
     if (isHdf5Magic(head)) {
       throw new DnarchError(
         'BAD_INPUT',
         `${file}: this is an HDF5 file (a legacy Keras .h5 model?), not a zip archive: ${AS_CONFIG_HINT} (re-save with model.save("model.keras"), or export model.to_json())`,
       );
     }
+    if (isZipMagic(head)) {
+      throw new DnarchError('BAD_INPUT', `${file} is a .keras archive that is corrupt or truncated (it starts as a zip but has no end-of-central-directory record: download or copy it again)`);
+    }
+    const what = notAModelContent(head);
+    if (what) throw new DnarchError('BAD_INPUT', `${file} ${what}`);
     throw new DnarchError('BAD_INPUT', `${file}: not a zip archive (no end-of-central-directory record): ${AS_CONFIG_HINT}`);
   }
   const eocdAt = src.size - tailLength + eocd;
@@ -404,7 +409,7 @@ async function checkLocalHeader(file: string, src: Source, entry: ZipEntry): Pro
   const where = shown(entry.name);
   if (entry.localHeader + 30 > entry.end) throw bad(file, where, 'local header runs into the next entry');
   const fixed = await src.read(entry.localHeader, 30);
-  if (u32(fixed, 0) !== SIG_LOCAL) throw bad(file, where, 'no local header where the central directory points');
+  if (u32(fixed, 0) !== SIG_LOCAL) throw bad(file, where, 'no local header where the central directory points (the archive is corrupt or truncated)');
   const nameLength = u16(fixed, 26);
   const extraLength = u16(fixed, 28);
   const dataStart = entry.localHeader + 30 + nameLength + extraLength;
@@ -513,7 +518,8 @@ function parseJson(file: string, name: string, bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw bad(file, name, `not valid JSON: ${oneLine(e)}`);
+    const what = notAModelContent(bytes.subarray(0, 512));
+    throw bad(file, name, what ? `${what}, not JSON` : `not valid JSON: ${jsonSyntaxReason(e)}`);
   }
 }
 
