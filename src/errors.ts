@@ -36,6 +36,14 @@ const NAMED = new Map([['\n', '\\n'], ['\r', '\\r'], ['\t', '\\t']]);
 export const printable = (text: string): string =>
   text.replace(UNPRINTABLE, (c) => NAMED.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** A copy of a value with every string made printable (names from a file may hold newlines, escapes, bidi overrides). */
+export function printableStrings<T>(v: T): T {
+  if (typeof v === 'string') return printable(v) as T;
+  if (Array.isArray(v)) return v.map(printableStrings) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, printableStrings(x)])) as T;
+  return v;
+}
+
 /**
  * A message as one printable line: control characters (a newline or an escape sequence in
  * a name from a file) are escaped, and an overlong message is cut. The CLI prints every

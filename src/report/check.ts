@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { budgetDef } from '../analysis/budget-defs.js';
 import type { BudgetResult, CheckReport } from '../analysis/check-types.js';
 import { grouped, si } from './units.js';
+import { printableStrings } from '../errors.js';
 
 /** Bytes in SI megabytes, the unit budgets are written in (MB = 10^6 bytes). */
 export const megabytes = (bytes: number): string => `${Number((bytes / 1e6).toPrecision(4))} MB`;
@@ -98,8 +99,8 @@ export function renderCheck(c: CheckReport, format: CheckFormat, opts: { color: 
     case 'json':
       return `${JSON.stringify(c, null, 2)}\n`;
     case 'markdown':
-      return renderCheckMarkdown(c);
+      return renderCheckMarkdown(printableStrings(c));
     case 'table':
-      return renderCheckTable(c, opts);
+      return renderCheckTable(printableStrings(c), opts);
   }
 }

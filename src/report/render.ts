@@ -1,5 +1,5 @@
 import type { ModelReport } from '../analysis/types.js';
-import { printable } from '../errors.js';
+import { printableStrings } from '../errors.js';
 import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -11,14 +11,6 @@ export type Format = (typeof FORMATS)[number];
 export interface RenderOptions {
   depth?: number;
   color: boolean;
-}
-
-/** A copy of a value with every string made printable (names from a file may hold newlines, escapes, bidi overrides). */
-function printableStrings<T>(v: T): T {
-  if (typeof v === 'string') return printable(v) as T;
-  if (Array.isArray(v)) return v.map(printableStrings) as T;
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, printableStrings(x)])) as T;
-  return v;
 }
 
 /** One model report in the chosen format; text formats show names from the file escaped, JSON and CSV as they are (quoted). */
