@@ -54,12 +54,12 @@ function shapeProblem(layer: TfLayer, inputs: unknown): string | undefined {
   if (shapes.length === 0) return undefined;
   const cls = classOf(layer);
   if (cls === 'Reshape') return reshapeOutput(shapes[0], (layer as unknown as { targetShape: (number | null)[] }).targetShape).problem;
-  if (cls === 'Concatenate') {
+  if (cls === 'Concatenate' || cls === 'Softmax') {
     const axis = (layer as unknown as { axis: unknown }).axis;
     const rank = shapes[0].length;
-    if (!(typeof axis === 'number' && Number.isInteger(axis) && axis >= -rank && axis < rank)) {
-      return `axis ${q(axis)} is outside the inputs' ${rank} axes (${-rank} to ${rank - 1})`;
-    }
+    const axes = Array.isArray(axis) && cls === 'Softmax' ? axis : [axis];
+    const bad = axes.find((a) => !(typeof a === 'number' && Number.isInteger(a) && a >= -rank && a < rank));
+    if (bad !== undefined || axes.length === 0) return `axis ${q(bad ?? axis)} is outside the input's ${rank} axes (${-rank} to ${rank - 1})`;
     if (shapes.some((s) => s.length !== rank)) return `inputs of different ranks (${shapes.map((s) => s.length).join(', ')}) cannot be concatenated`;
   }
   return undefined;

@@ -252,6 +252,9 @@ function checkNumbers(w: Where, config: Json): void {
   }
 }
 
+/** Wrappers tfjs builds only around an inner layer (it reads `className` of whatever is there). */
+const NEEDS_INNER: ReadonlyMap<string, string> = new Map([['Bidirectional', 'layer'], ['TimeDistributed', 'layer'], ['RNN', 'cell']]);
+
 /** Keys under which a layer's config holds the configs of layers tfjs builds inside it. */
 const INNER_LAYER_KEYS = ['layer', 'forward_layer', 'backward_layer', 'cell', 'cells'];
 
@@ -484,6 +487,11 @@ class Normalizer {
     if (unbuildable) return this.opaque(className, config, name, where, unbuildable);
     const cleaned = cleanConfig(config, className) as Json;
     if (name) cleaned.name = name;
+    const needs = NEEDS_INNER.get(className);
+    if (needs && !innerLayers(cleaned).some((i) => i.key === needs || i.key.startsWith(`${needs}[`))) {
+      fail(this.file, `${where.path}.${needs}`, `${className} needs the ${needs === 'cell' ? 'cell it runs' : 'layer it wraps'} as {"class_name": ..., "config": {...}}, got ${q(cleaned[needs])}`);
+    }
+    if (className === 'Reshape' && !Array.isArray(cleaned.target_shape)) fail(this.file, `${where.path}.target_shape`, `must be a list of dimensions, got ${q(cleaned.target_shape)}`);
     checkNumbers(where, cleaned);
     // tfjs' BatchNormalization and the zoo's Normalization take one int axis; Keras may write [axis].
     if ((className === 'Normalization' || className === 'BatchNormalization') && Array.isArray(cleaned.axis) && cleaned.axis.length === 1) {

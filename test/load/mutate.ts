@@ -296,7 +296,21 @@ export function shapeLieArb(): fc.Arbitrary<HostileCase> {
     command: 'export',
     expect: refused,
   }));
-  return fc.oneof(reshape, concat, manifest);
+  // Wrappers without what they wrap, axes past the rank, a target that is no list: one line each.
+  const seq = (shape: number[], layer: Doc) => ({ class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, ...shape] } }, layer] } });
+  const broken = fc
+    .constantFrom<[string, Doc]>(
+      ['Bidirectional without its layer', seq([4, 4], { class_name: 'Bidirectional', config: { name: 'b' } })],
+      ['Bidirectional of a string', seq([4, 4], { class_name: 'Bidirectional', config: { name: 'b', layer: 'LSTM' } })],
+      ['TimeDistributed without its layer', seq([4, 4], { class_name: 'TimeDistributed', config: { name: 't', layer: null } })],
+      ['RNN without its cell', seq([4, 4], { class_name: 'RNN', config: { name: 'r' } })],
+      ['RNN of no cells', seq([4, 4], { class_name: 'RNN', config: { name: 'r', cell: [] } })],
+      ['Reshape to null', seq([4, 4], { class_name: 'Reshape', config: { name: 'r', target_shape: null } })],
+      ['Softmax on axis 7', seq([4, 4, 2], { class_name: 'Softmax', config: { name: 's', axis: 7 } })],
+      ['Softmax on axes [1, -9]', seq([4, 4, 2], { class_name: 'Softmax', config: { name: 's', axis: [1, -9] } })],
+    )
+    .map(([label, doc]): HostileCase => ({ label, name: 'model.json', bytes: json(doc), expect: refused }));
+  return fc.oneof(reshape, concat, manifest, broken);
 }
 
 /** Little-endian field writers for patching zips. */
