@@ -29,7 +29,7 @@ export const isAllNul = (head: Uint8Array): boolean => head.length > 0 && head.e
 export function notAModelContent(head: Uint8Array): string | undefined {
   if (isGitLfsPointer(head)) return 'is a Git LFS pointer (the real file was never downloaded: run git lfs pull)';
   if (isHtml(head)) return 'is an HTML page, not a model (a download that returned a web page?)';
-  if (isAllNul(head)) return 'holds only NUL bytes (a file that was never written: download or copy it again)';
+  if (isAllNul(head)) return 'begins with nothing but NUL bytes (a file that was never written: download or copy it again)';
   return undefined;
 }
 

@@ -388,7 +388,7 @@ describe('hostile or broken archives: one-line BAD_INPUT naming the file and the
     expect(cut).toBe('evil.keras is a .keras archive that is corrupt or truncated (it starts as a zip but has no end-of-central-directory record: download or copy it again)');
     const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 4096\n';
     expect(await rejection(readKerasArchiveBytes('evil.keras', te.encode(pointer)))).toBe('evil.keras is a Git LFS pointer (the real file was never downloaded: run git lfs pull)');
-    expect(await rejection(readKerasArchiveBytes('evil.keras', new Uint8Array(4096)))).toBe('evil.keras holds only NUL bytes (a file that was never written: download or copy it again)');
+    expect(await rejection(readKerasArchiveBytes('evil.keras', new Uint8Array(4096)))).toBe('evil.keras begins with nothing but NUL bytes (a file that was never written: download or copy it again)');
     await refused(zip({ 'config.json': pointer }), 'config.json', /^evil\.keras: config\.json: is a Git LFS pointer \(the real file was never downloaded: run git lfs pull\), not JSON$/);
     const quoted = await refused(zip({ 'config.json': '{"class_name": secret}' }), 'config.json', /not valid JSON: Unexpected token 's'$/);
     expect(quoted).not.toContain('secret');
