@@ -52,14 +52,31 @@ export function fsReason(e: unknown): string {
 const MAX_LINE = 2000;
 
 /**
+ * Characters that would change how a line reads on a terminal: C0 controls (a newline, an
+ * escape sequence), DEL, C1 controls, the Unicode line and paragraph separators, and the
+ * bidirectional marks, embeddings, overrides and isolates (which reorder what follows).
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const NAMED = new Map([['\n', '\\n'], ['\r', '\\r'], ['\t', '\\t']]);
+
+/** Text from a file (a name, a class, a message quoting them) with those characters escaped as \n, \u001b, \u202e. */
+export const printable = (text: string): string =>
+  text.replace(UNPRINTABLE, (c) => NAMED.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/** A copy of a value with every string made printable (names from a file may hold newlines, escapes, bidi overrides). */
+export function printableStrings<T>(v: T): T {
+  if (typeof v === 'string') return printable(v) as T;
+  if (Array.isArray(v)) return v.map(printableStrings) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, printableStrings(x)])) as T;
+  return v;
+}
+
+/**
  * A message as one printable line: control characters (a newline or an escape sequence in
  * a name from a file) are escaped, and an overlong message is cut. The CLI prints every
  * error through this, whatever quoted what.
  */
 export function printableLine(message: string): string {
-  const escaped = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
-    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-    return Object.hasOwn(named, c) ? named[c] : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  const escaped = printable(message);
   return escaped.length > MAX_LINE ? `${escaped.slice(0, MAX_LINE)}... (${escaped.length - MAX_LINE} more characters)` : escaped;
 }

@@ -10,10 +10,11 @@
 
 export type QuantityKind = 'count' | 'bytes' | 'ms';
 
-const COUNT_SUFFIX: Readonly<Record<string, number>> = { '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+// Maps: a unit comes from the command line or a budget file ("4constructor" is no unit).
+const COUNT_SUFFIX: ReadonlyMap<string, number> = new Map(Object.entries({ '': 1, k: 1e3, K: 1e3, M: 1e6, G: 1e9, T: 1e12 }));
 
 // Keys are lower-cased, except that "MB" vs "Mb" is not a distinction people keep: bits are not offered.
-const BYTE_UNIT: Readonly<Record<string, number>> = {
+const BYTE_UNIT: ReadonlyMap<string, number> = new Map(Object.entries({
   b: 1,
   kb: 1e3,
   mb: 1e6,
@@ -23,9 +24,9 @@ const BYTE_UNIT: Readonly<Record<string, number>> = {
   mib: 2 ** 20,
   gib: 2 ** 30,
   tib: 2 ** 40,
-};
+}));
 
-const TIME_UNIT: Readonly<Record<string, number>> = { '': 1, ms: 1, s: 1000 };
+const TIME_UNIT: ReadonlyMap<string, number> = new Map(Object.entries({ '': 1, ms: 1, s: 1000 }));
 
 /** "1.2e9", "25.6", "25,600,000" (commas only as thousands separators), never signed. */
 const NUMBER = /^(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+)\s*(.*)$/;
@@ -45,7 +46,7 @@ const looksLikeBytes = (unit: string): boolean => /^[kKMGT]?i?B$/i.test(unit) &&
 
 function parseCount(text: string): number {
   const { n, unit } = splitNumber(text);
-  const f = COUNT_SUFFIX[unit];
+  const f = COUNT_SUFFIX.get(unit);
   if (f !== undefined) return n * f;
   if (looksLikeBytes(unit)) throw new Error(`"${text}" is a size in bytes; this budget is a count such as 25.6M or 3.9G`);
   if (/^(ms|s)$/.test(unit)) throw new Error(`"${text}" is a time; this budget is a count such as 25.6M or 3.9G`);
@@ -55,15 +56,15 @@ function parseCount(text: string): number {
 function parseBytes(text: string): number {
   const { n, unit } = splitNumber(text);
   if (unit === '') return n * 1e6;
-  const f = BYTE_UNIT[unit.toLowerCase()];
+  const f = BYTE_UNIT.get(unit.toLowerCase());
   if (f !== undefined) return n * f;
-  if (COUNT_SUFFIX[unit] !== undefined) throw new Error(`"${text}" has no byte unit; write e.g. ${n}${unit === 'k' || unit === 'K' ? 'kB' : `${unit}B`} (SI) or ${n}${unit.toUpperCase()}iB (binary)`);
+  if (COUNT_SUFFIX.has(unit)) throw new Error(`"${text}" has no byte unit; write e.g. ${n}${unit === 'k' || unit === 'K' ? 'kB' : `${unit}B`} (SI) or ${n}${unit.toUpperCase()}iB (binary)`);
   throw new Error(`unknown unit "${unit}" in "${text}"; use B, kB, MB, GB (powers of 1000) or KiB, MiB, GiB (powers of 1024)`);
 }
 
 function parseMs(text: string): number {
   const { n, unit } = splitNumber(text);
-  const f = TIME_UNIT[unit];
+  const f = TIME_UNIT.get(unit);
   if (f !== undefined) return n * f;
   throw new Error(`unknown unit "${unit}" in "${text}"; a latency is in ms (or s)`);
 }

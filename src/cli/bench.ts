@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { BenchOptions } from '../bench/bench.js';
 import type { BenchReport } from '../bench/types.js';
 import { ENGINE_NAMES } from '../engines/engine.js';
-import { DnarchError } from '../errors.js';
+import { DnarchError, printableStrings } from '../errors.js';
 import { addFileOptions, addModelOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { modelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
@@ -84,8 +84,8 @@ export function benchCommand(program: Command): void {
       f.format === 'json'
         ? `${JSON.stringify(report, null, 2)}\n`
         : f.format === 'markdown'
-          ? renderBenchMarkdown(report, { depth: f.depth })
-          : renderBenchTable(report, { color: useColor() && !f.out, depth: f.depth });
+          ? renderBenchMarkdown(printableStrings(report), { depth: f.depth })
+          : renderBenchTable(printableStrings(report), { color: useColor() && !f.out, depth: f.depth });
     await emit(text, f.out);
   });
 }

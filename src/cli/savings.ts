@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { ModelReport } from '../analysis/types.js';
+import { printableStrings } from '../errors.js';
 import { renderJson } from '../report/json.js';
 import type { SavingsOutput } from '../schema/savings.js';
 import { renderSavingsCsv, renderSavingsMarkdown, renderSavingsTable } from '../report/savings.js';
@@ -23,11 +24,11 @@ function render(r: ModelReport, format: SavingsFormat, color: boolean): string {
       return renderJson(doc);
     }
     case 'markdown':
-      return renderSavingsMarkdown(r);
+      return renderSavingsMarkdown(printableStrings(r));
     case 'csv':
       return renderSavingsCsv(r);
     case 'table':
-      return renderSavingsTable(r, { color });
+      return renderSavingsTable(printableStrings(r), { color });
   }
 }
 

@@ -83,7 +83,8 @@ export class OnnxruntimeEngine implements Engine {
     // The export keeps tfjs' input names; fall back to position if it renamed them.
     const names = specs.map((s, i) => (session.inputNames.includes(s.name) ? s.name : session.inputNames[i]));
     const feedsFor = (batch: number, fill: InputFill) => {
-      const feeds: Record<string, Ort.Tensor> = {};
+      // Keyed by the file's input names: no prototype for a name like '__proto__' to reach.
+      const feeds = Object.create(null) as Record<string, Ort.Tensor>;
       specs.forEach((s, i) => {
         feeds[names[i]] = tensorFor(ort, s, i, batchShape(s, batch), fill);
       });

@@ -8,7 +8,7 @@ import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/mode
 import { OPAQUE_CLASS_NAME } from '../load/opaque-layer.js';
 import { resolveModelPath } from '../load/paths.js';
 import { readCapped } from '../load/safe-path.js';
-import { loadWeights } from '../load/weights.js';
+import { loadWeights, manifestHasWeights } from '../load/weights.js';
 import type { ModelOptions } from '../zoo/options.js';
 import { ensureAnalysisBackend } from './analysis-backend.js';
 import { seedWeights } from './seed-weights.js';
@@ -64,11 +64,10 @@ export function refuseOpaque(model: LayersModel, label: string): void {
 async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean> {
   const json = JSON.parse((await readCapped(file, MAX_MODEL_JSON_BYTES)).toString('utf8')) as { weightsManifest?: unknown };
   const manifest = json.weightsManifest;
-  if (!Array.isArray(manifest) || manifest.every((g) => !Array.isArray((g as { weights?: unknown }).weights) || (g as { weights: unknown[] }).weights.length === 0)) {
-    return false;
-  }
+  if (!manifestHasWeights(manifest, file)) return false;
   const weights = await loadWeights(file, manifest);
-  const named: tfc.NamedTensorMap = {};
+  // Keyed by the file's weight names: no prototype for a name like '__proto__' to reach.
+  const named: tfc.NamedTensorMap = Object.create(null) as tfc.NamedTensorMap;
   for (const [name, w] of weights) named[name] = tfc.tensor(w.values, w.shape, w.dtype);
   try {
     model.loadWeights(named, true);

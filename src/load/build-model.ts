@@ -8,6 +8,7 @@ import { OPAQUE_CLASS_NAME } from './opaque-layer.js';
 
 type LayerProto = { apply: (...a: unknown[]) => unknown; addWeight: (...a: unknown[]) => unknown };
 type TfLayer = InstanceType<typeof tfl.layers.Layer>;
+type ReshapeProto = { targetShape: (number | null)[]; computeOutputShape: (s: Shape) => Shape };
 
 /** tfjs' reason, without its multi-line advice. */
 const reasonOf = (e: unknown): string =>
@@ -20,6 +21,49 @@ const classOf = (layer: TfLayer): string => {
     return 'layer';
   }
 };
+
+type Shape = (number | null)[];
+const known = (s: Shape): s is number[] => s.every((d) => typeof d === 'number' && d >= 0);
+const product = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+
+/**
+ * What tfjs' Reshape cannot check while the batch is open (it checks nothing then): the
+ * target must hold the input's values, one open dimension (-1) taking what is left. The
+ * output shape, when the rest of the input is known, or the reason it cannot exist.
+ */
+export function reshapeOutput(input: Shape, target: readonly (number | null)[]): { shape?: Shape; problem?: string } {
+  const rest = input.slice(1);
+  if (!known(rest)) return {};
+  const total = product(rest);
+  const open = target.filter((d) => d === null || d < 0).length;
+  const fixed = product(target.filter((d): d is number => d !== null && d >= 0));
+  const shown = `[${target.map((d) => (d === null || d < 0 ? -1 : d)).join(', ')}]`;
+  const from = `${rest.join('x') || 'a scalar'} (${total} values)`;
+  if (open > 1) return { problem: `target_shape ${shown} has more than one open (-1) dimension` };
+  if (open === 1) {
+    if (fixed === 0 || total % fixed !== 0) return { problem: `cannot reshape ${from} to ${shown}: ${total} is not a multiple of ${fixed}` };
+    return { shape: [input[0], ...target.map((d) => (d === null || d < 0 ? total / fixed : d))] };
+  }
+  if (fixed !== total) return { problem: `cannot reshape ${from} to ${shown} (${fixed} values)` };
+  return { shape: [input[0], ...(target as number[])] };
+}
+
+/** A shape problem tfjs would only meet when the model runs (or never), before the layer is called. */
+function shapeProblem(layer: TfLayer, inputs: unknown): string | undefined {
+  const shapes = (Array.isArray(inputs) ? inputs : [inputs]).map((t) => (t as { shape?: unknown } | undefined)?.shape).filter(Array.isArray) as Shape[];
+  if (shapes.length === 0) return undefined;
+  const cls = classOf(layer);
+  if (cls === 'Reshape') return reshapeOutput(shapes[0], (layer as unknown as { targetShape: (number | null)[] }).targetShape).problem;
+  if (cls === 'Concatenate' || cls === 'Softmax') {
+    const axis = (layer as unknown as { axis: unknown }).axis;
+    const rank = shapes[0].length;
+    const axes = Array.isArray(axis) && cls === 'Softmax' ? axis : [axis];
+    const bad = axes.find((a) => !(typeof a === 'number' && Number.isInteger(a) && a >= -rank && a < rank));
+    if (bad !== undefined || axes.length === 0) return `axis ${q(bad ?? axis)} is outside the input's ${rank} axes (${-rank} to ${rank - 1})`;
+    if (shapes.some((s) => s.length !== rank)) return `inputs of different ranks (${shapes.map((s) => s.length).join(', ')}) cannot be concatenated`;
+  }
+  return undefined;
+}
 
 /**
  * Runs tfjs' loader on a normalized topology (normalizeTopology's output). While it runs,
@@ -40,6 +84,8 @@ export async function modelFromTopology(file: string, topology: Record<string, u
     e instanceof DnarchError ? e : new DnarchError('BAD_INPUT', `${file}: layer ${q(layer)} (${className}): ${reasonOf(e)}`, { cause: e });
 
   proto.apply = function (this: TfLayer, ...args: unknown[]) {
+    const problem = shapeProblem(this, args[0]);
+    if (problem) throw new DnarchError('BAD_INPUT', `${file}: layer ${q(this.name)} (${classOf(this)}): ${problem}`);
     try {
       return saved.apply.apply(this, args);
     } catch (e) {
@@ -89,6 +135,14 @@ export async function modelFromTopology(file: string, topology: Record<string, u
       },
     ];
   }
+  // tfjs' Reshape leaves its open dimension open whenever the batch is: resolved here.
+  const reshapeProto = (Object.hasOwn(map, 'Reshape') ? (map.Reshape[0] as { prototype: ReshapeProto }).prototype : undefined);
+  const savedReshape = reshapeProto?.computeOutputShape;
+  if (reshapeProto && savedReshape) {
+    reshapeProto.computeOutputShape = function (this: ReshapeProto, inputShape: Shape) {
+      return reshapeOutput(inputShape, this.targetShape).shape ?? savedReshape.call(this, inputShape);
+    };
+  }
   console.log = console.warn = () => undefined;
   let pending: Promise<LayersModel>;
   try {
@@ -97,6 +151,7 @@ export async function modelFromTopology(file: string, topology: Record<string, u
   } finally {
     Object.assign(proto, { apply: saved.apply, addWeight: saved.addWeight });
     seqProto.add = saved.add;
+    if (reshapeProto && savedReshape) reshapeProto.computeOutputShape = savedReshape;
     for (const [className, entry] of savedEntries) map[className] = entry;
     Object.assign(console, { log: saved.log, warn: saved.warn });
   }

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import type { LayerGraph } from '../graph/types.js';
 import { DnarchError } from '../errors.js';
 import type { OnnxOptions, OpenedOnnx } from './onnx/open.js';
-import { isHdf5Magic, isZipMagic } from './magic.js';
+import { isAllNul, isGitLfsPointer, isHdf5Magic, isHtml, isZipMagic, jsonSyntaxReason, notAModelContent } from './magic.js';
 import { resolveModelPath } from './paths.js';
 import { readCapped, regularFileSize } from './safe-path.js';
 
@@ -156,16 +156,10 @@ export const FORMATS: readonly ModelFormat[] = [
     ),
   },
   { name: 'onnx', match: (s) => looksLikeOnnx(s.head, s.size), open: openOnnxFormat },
-  {
-    name: 'git-lfs-pointer',
-    match: (s) => ascii(s.head).startsWith('version https://git-lfs.github.com/spec/'),
-    open: refuse((s) => `${s.file} is a Git LFS pointer, not the model itself: fetch the file with \`git lfs pull\``),
-  },
-  {
-    name: 'html',
-    match: (s) => /^\s*(<!doctype\s+html|<html|<head|<body)/i.test(ascii(s.head).replace(/^\uFEFF/, '')),
-    open: refuse((s) => `${s.file} is an HTML page, not a model (a download that returned a web page?)`),
-  },
+  // Files that are no model at all, each told what it is (magic.ts).
+  { name: 'git-lfs-pointer', match: (s) => isGitLfsPointer(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
+  { name: 'html', match: (s) => isHtml(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
+  { name: 'nul-bytes', match: (s) => isAllNul(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
   { name: 'json', match: (s) => firstChar(s.head) === '{' || firstChar(s.head) === '[', open: (s) => openJson(s) },
 ];
 
@@ -186,7 +180,7 @@ async function sniff(file: string): Promise<Sniff> {
       try {
         return JSON.parse(b.toString('utf8')) as unknown;
       } catch (e) {
-        throw new DnarchError('BAD_INPUT', `${file} is not valid JSON: ${(e as Error).message.split('\n')[0].slice(0, 200)}`);
+        throw new DnarchError('BAD_INPUT', `${file} is not valid JSON: ${jsonSyntaxReason(e)}`);
       }
     }));
   return { file, head, size, json };

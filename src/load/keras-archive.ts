@@ -1,8 +1,9 @@
-import { open, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
 import { DnarchError } from '../errors.js';
-import { isHdf5Magic } from './magic.js';
+import { isHdf5Magic, isZipMagic, jsonSyntaxReason, notAModelContent } from './magic.js';
 
 /**
  * Reads a Keras 3 `.keras` archive: a zip holding config.json (the model, serialised by
@@ -127,22 +128,17 @@ export { isZipMagic } from './magic.js';
 /** Reads a `.keras` archive from disk. Throws DnarchError('BAD_INPUT') naming the file and the entry. */
 export async function readKerasArchive(file: string, opts: KerasArchiveOptions = {}): Promise<KerasArchive> {
   const limits = { ...KERAS_ARCHIVE_LIMITS, ...opts.limits };
-  let size: number;
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new DnarchError('BAD_INPUT', `${file} is not a file`);
-    size = s.size;
-  } catch (e) {
-    if (e instanceof DnarchError) throw e;
-    throw new DnarchError('BAD_INPUT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  if (size > limits.archiveBytes) {
-    throw new DnarchError('BAD_INPUT', `${file}: the archive is ${size} bytes, over the ${limits.archiveBytes}-byte limit for a .keras archive`);
-  }
-  const handle = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+  // O_NONBLOCK: a FIFO named like an archive must not wait for a writer; it is refused below.
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch((e: NodeJS.ErrnoException) => {
     throw new DnarchError('BAD_INPUT', `cannot read ${file}: ${e.code ?? String(e)}`);
   });
   try {
+    const s = await handle.stat();
+    if (!s.isFile()) throw new DnarchError('BAD_INPUT', `${file} is not a regular file`);
+    const size = s.size;
+    if (size > limits.archiveBytes) {
+      throw new DnarchError('BAD_INPUT', `${file}: the archive is ${size} bytes, over the ${limits.archiveBytes}-byte limit for a .keras archive`);
+    }
     const source: Source = {
       size,
       async read(position, length) {
@@ -191,6 +187,8 @@ interface ZipEntry extends KerasArchiveEntry {
   readonly localHeader: number;
   /** Where the next entry's local header (or the central directory) starts. */
   end: number;
+  /** Where its data starts (after the local header), once the local header is checked. */
+  dataStart: number;
 }
 
 const u16 = (b: Uint8Array, at: number): number => b[at] | (b[at + 1] << 8);
@@ -217,8 +215,14 @@ function bad(file: string, where: string, problem: string): DnarchError {
 /** A name as it may be shown in a one-line message. */
 const shown = (name: string): string => JSON.stringify(name).slice(1, -1).slice(0, 200);
 
-function checkName(file: string, name: string): void {
+/** Longest entry name: Keras writes config.json, metadata.json, model.weights.h5 and assets/<layer path>/<file>. */
+export const MAX_ENTRY_NAME_BYTES = 128;
+
+function checkName(file: string, name: string, bytes: number): void {
   if (name === '') throw bad(file, '(entry with an empty name)', 'not a valid entry name');
+  if (bytes > MAX_ENTRY_NAME_BYTES) {
+    throw bad(file, `${shown(name.slice(0, 40))}...`, `entry name of ${bytes} bytes, longer than the ${MAX_ENTRY_NAME_BYTES} a .keras archive needs: refusing a hostile archive`);
+  }
   if (name.includes('\0')) throw bad(file, shown(name), 'entry name contains a NUL byte');
   if (/^[\\/]/.test(name) || /^[A-Za-z]:/.test(name)) {
     throw bad(file, shown(name), 'absolute entry name (nothing is extracted, but no .keras archive has one: refusing a hostile archive)');
@@ -246,13 +250,18 @@ async function listEntries(file: string, src: Source, limits: KerasArchiveLimits
     }
   }
   if (eocd < 0) {
-    const head = await src.read(0, Math.min(8, src.size));
+    const head = await src.read(0, Math.min(512, src.size));
     if (isHdf5Magic(head)) {
       throw new DnarchError(
         'BAD_INPUT',
         `${file}: this is an HDF5 file (a legacy Keras .h5 model?), not a zip archive: ${AS_CONFIG_HINT} (re-save with model.save("model.keras"), or export model.to_json())`,
       );
     }
+    if (isZipMagic(head)) {
+      throw new DnarchError('BAD_INPUT', `${file} is a .keras archive that is corrupt or truncated (it starts as a zip but has no end-of-central-directory record: download or copy it again)`);
+    }
+    const what = notAModelContent(head);
+    if (what) throw new DnarchError('BAD_INPUT', `${file} ${what}`);
     throw new DnarchError('BAD_INPUT', `${file}: not a zip archive (no end-of-central-directory record): ${AS_CONFIG_HINT}`);
   }
   const eocdAt = src.size - tailLength + eocd;
@@ -263,16 +272,28 @@ async function listEntries(file: string, src: Source, limits: KerasArchiveLimits
   let cdSize = u32(tail, eocd + 12);
   let cdOffset = u32(tail, eocd + 16);
   let cdEnd = eocdAt;
-  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    const loc = eocd - 20;
-    if (loc < 0 || u32(tail, loc) !== SIG_ZIP64_LOCATOR) throw bad(file, 'end of central directory', 'ZIP64 sizes without a ZIP64 locator');
+  if (u16(tail, eocd + 8) !== count) throw bad(file, 'end of central directory', `says ${u16(tail, eocd + 8)} entries on this disk but ${count} in all`);
+  const loc = eocd - 20;
+  const saturated = count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff;
+  // A ZIP64 record is read whenever its locator is there, as zip tools (Python's zipfile) do.
+  const hasLocator = loc >= 0 && u32(tail, loc) === SIG_ZIP64_LOCATOR;
+  if (saturated && !hasLocator) throw bad(file, 'end of central directory', 'ZIP64 sizes without a ZIP64 locator');
+  if (hasLocator) {
     const at = u64(tail, loc + 8);
     if (!(at + 56 <= eocdAt - 20)) throw bad(file, 'end of central directory', 'the ZIP64 record lies outside the archive');
     const z = await src.read(at, 56);
     if (u32(z, 0) !== SIG_ZIP64_EOCD) throw bad(file, 'end of central directory', 'no ZIP64 record where the locator points');
-    count = u64(z, 32);
-    cdSize = u64(z, 40);
-    cdOffset = u64(z, 48);
+    const z64 = { count: u64(z, 32), cdSize: u64(z, 40), cdOffset: u64(z, 48) };
+    if (u64(z, 24) !== z64.count) throw bad(file, 'ZIP64 end of central directory', `says ${u64(z, 24)} entries on this disk but ${z64.count} in all`);
+    if (z64.count > limits.entries) throw bad(file, 'ZIP64 end of central directory', `lists ${z64.count} entries, more than the ${limits.entries} allowed`);
+    const disagree = (['count', 'cdSize', 'cdOffset'] as const).find((k) => {
+      const v = { count, cdSize, cdOffset }[k];
+      return v !== (k === 'count' ? 0xffff : 0xffffffff) && v !== z64[k];
+    });
+    if (disagree) {
+      throw bad(file, 'end of central directory', `the ZIP64 record and the end record disagree on the central directory (${disagree}: ${z64[disagree]} vs ${{ count, cdSize, cdOffset }[disagree]})`);
+    }
+    ({ count, cdSize, cdOffset } = z64);
     cdEnd = at;
   }
   if (count > limits.entries) {
@@ -336,7 +357,7 @@ async function listEntries(file: string, src: Source, limits: KerasArchiveLimits
     }
     p = next;
 
-    checkName(file, name);
+    checkName(file, name, nameLength);
     if (seen.has(name)) throw bad(file, shown(name), 'the entry appears twice in the archive');
     seen.add(name);
     if (flags & 0x1) throw bad(file, shown(name), 'encrypted entries are not supported');
@@ -355,8 +376,9 @@ async function listEntries(file: string, src: Source, limits: KerasArchiveLimits
     if (method === 0 && size !== compressedSize) {
       throw bad(file, shown(name), `stored (uncompressed) entry declares ${size} bytes but occupies ${compressedSize}`);
     }
-    entries.push({ name, size, compressedSize, method, crc, flags, nameBytes, localHeader, end: cdOffset });
+    entries.push({ name, size, compressedSize, method, crc, flags, nameBytes, localHeader, end: cdOffset, dataStart: -1 });
   }
+  if (p !== cd.length) throw bad(file, 'central directory', `holds ${cd.length - p} bytes more than its ${count} entries (the entry count is wrong)`);
   // Then where the entries are. They may not share bytes: pointing many entries at one
   // deflate stream is a zip-bomb technique.
   const byPosition = [...entries].sort((a, b) => a.localHeader - b.localHeader);
@@ -371,24 +393,76 @@ async function listEntries(file: string, src: Source, limits: KerasArchiveLimits
     }
     if (b) a.end = b.localHeader;
   });
+  for (const entry of byPosition) await checkLocalHeader(file, src, entry);
   return entries;
+}
+
+const SIG_DESCRIPTOR = 0x08074b50;
+
+/**
+ * An entry's local header must say what the central directory says (name, method, CRC and
+ * sizes), and its data must fill the space up to the next entry exactly (after a data
+ * descriptor if it has one): a size that lies, in either header, shows as a mismatch or a gap.
+ * Sets entry.dataStart. Reads only headers, never the data.
+ */
+async function checkLocalHeader(file: string, src: Source, entry: ZipEntry): Promise<void> {
+  const where = shown(entry.name);
+  if (entry.localHeader + 30 > entry.end) throw bad(file, where, 'local header runs into the next entry');
+  const fixed = await src.read(entry.localHeader, 30);
+  if (u32(fixed, 0) !== SIG_LOCAL) throw bad(file, where, 'no local header where the central directory points (the archive is corrupt or truncated)');
+  const nameLength = u16(fixed, 26);
+  const extraLength = u16(fixed, 28);
+  const dataStart = entry.localHeader + 30 + nameLength + extraLength;
+  if (dataStart > entry.end) throw bad(file, where, 'local header runs into the next entry');
+  const rest = await src.read(entry.localHeader + 30, nameLength + extraLength);
+  const localName = rest.subarray(0, nameLength);
+  if (nameLength !== entry.nameBytes.length || !localName.every((b, i) => b === entry.nameBytes[i])) {
+    throw bad(file, where, 'the local header names a different entry than the central directory');
+  }
+  if (u16(fixed, 8) !== entry.method) throw bad(file, where, 'the local header and the central directory disagree on the compression method');
+  const descriptor = (u16(fixed, 6) & 0x8) !== 0;
+  if (!descriptor) {
+    let compressedSize = u32(fixed, 18);
+    let size = u32(fixed, 22);
+    if (size === 0xffffffff || compressedSize === 0xffffffff) {
+      for (let e = nameLength; e + 4 <= rest.length; e += 4 + u16(rest, e + 2)) {
+        if (u16(rest, e) !== 1) continue;
+        if (e + 4 + 16 > rest.length) throw bad(file, where, 'ZIP64 extra field of the local header too short');
+        if (size === 0xffffffff) size = u64(rest, e + 4);
+        if (compressedSize === 0xffffffff) compressedSize = u64(rest, e + 12);
+        break;
+      }
+    }
+    const lies = [
+      u32(fixed, 14) !== entry.crc ? `CRC-32 ${u32(fixed, 14)} vs ${entry.crc}` : '',
+      compressedSize !== entry.compressedSize ? `compressed size ${compressedSize} vs ${entry.compressedSize}` : '',
+      size !== entry.size ? `size ${size} vs ${entry.size}` : '',
+    ].filter(Boolean);
+    if (lies.length > 0) throw bad(file, where, `the local header and the central directory disagree (${lies.join(', ')}): the archive is corrupt or forged`);
+  }
+  const dataEnd = dataStart + entry.compressedSize;
+  const gap = entry.end - dataEnd;
+  let fits = gap === 0;
+  if (descriptor && (gap === 12 || gap === 16 || gap === 20 || gap === 24)) {
+    const d = await src.read(dataEnd, Math.min(gap, 8));
+    fits = u32(d, 0) === entry.crc || (u32(d, 0) === SIG_DESCRIPTOR && u32(d, 4) === entry.crc);
+  }
+  if (!fits) {
+    throw bad(
+      file,
+      where,
+      gap < 0
+        ? 'its data runs into the next entry'
+        : `its data does not end where the next entry starts (${gap} bytes more than the ${entry.compressedSize} declared): the declared size is wrong`,
+    );
+  }
+  entry.dataStart = dataStart;
 }
 
 /** The entry's bytes, inflated, checked against its declared size and CRC-32. */
 async function readEntry(file: string, src: Source, entry: ZipEntry): Promise<Uint8Array> {
   const where = shown(entry.name);
-  const headerLength = 30 + entry.nameBytes.length;
-  if (entry.localHeader + headerLength > entry.end) throw bad(file, where, 'local header runs into the next entry');
-  const head = await src.read(entry.localHeader, headerLength);
-  if (u32(head, 0) !== SIG_LOCAL) throw bad(file, where, 'no local header where the central directory points');
-  const localName = head.subarray(30, 30 + u16(head, 26));
-  if (u16(head, 26) !== entry.nameBytes.length || !localName.every((b, i) => b === entry.nameBytes[i])) {
-    throw bad(file, where, 'the local header names a different entry than the central directory');
-  }
-  if (u16(head, 8) !== entry.method) throw bad(file, where, 'the local header and the central directory disagree on the compression method');
-  const dataStart = entry.localHeader + 30 + u16(head, 26) + u16(head, 28);
-  if (dataStart + entry.compressedSize > entry.end) throw bad(file, where, 'its data runs into the next entry');
-  const raw = await src.read(dataStart, entry.compressedSize);
+  const raw = await src.read(entry.dataStart, entry.compressedSize);
 
   let data: Uint8Array;
   if (entry.method === 0) data = raw;
@@ -444,7 +518,8 @@ function parseJson(file: string, name: string, bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw bad(file, name, `not valid JSON: ${oneLine(e)}`);
+    const what = notAModelContent(bytes.subarray(0, 512));
+    throw bad(file, name, what ? `${what}, not JSON` : `not valid JSON: ${jsonSyntaxReason(e)}`);
   }
 }
 

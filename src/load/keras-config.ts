@@ -72,8 +72,12 @@ function check<T>(file: string, schema: z.ZodType<T>, value: unknown, path: stri
 // ---------------------------------------------------------------------------------------
 // Plain JSON copies: no prototype keys, bounded depth.
 
-/** Keys that must never be copied: they would reach Object.prototype or a constructor. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that must never be copied: they would reach Object.prototype or a constructor, or
+ * shadow a method every object has (toString, hasOwnProperty, ...) that tfjs may call on a
+ * config. No Keras or tfjs config has such a key.
+ */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype', ...Object.getOwnPropertyNames(Object.prototype)]);
 
 function sanitize(file: string, value: unknown, path: string, depth = 0): unknown {
   if (depth > LIMITS.maxJsonDepth) fail(file, path, `nested deeper than ${LIMITS.maxJsonDepth} levels`);
@@ -118,24 +122,24 @@ const SEQUENTIAL = 'Sequential';
 const FUNCTIONAL_CLASSES = new Set(['Functional', 'Model']);
 
 /** Config keys tfjs' constructors reject for a class (found by loading every real model). */
-const REJECTED_KEYS: Readonly<Record<string, readonly string[]>> = {
+const REJECTED_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
   // Keras 2.15 writes the Conv base class' kernel_* keys; tfjs refuses them (the depthwise_*
   // and pointwise_* ones are the real ones).
-  SeparableConv2D: ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint'],
-  SeparableConv1D: ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint'],
-};
+  ['SeparableConv2D', ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint']],
+  ['SeparableConv1D', ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint']],
+]);
 
 /** Keras 3 serialization metadata: nothing tfjs reads. */
 const KERAS3_META_KEYS = new Set(['module', 'registered_name', 'build_config', 'compile_config', 'shared_object_id']);
 
 /** Activations Keras knows under another name than tfjs. */
-const ACTIVATION_ALIASES: Readonly<Record<string, string>> = { silu: 'swish' };
+const ACTIVATION_ALIASES: ReadonlyMap<string, string> = new Map([['silu', 'swish']]);
 
 function activationName(v: unknown): unknown {
   // Keras 3 may write an activation as {"class_name": "function", "config": "relu", ...}.
   const name = isObject(v) && typeof v.config === 'string' ? v.config : v;
   if (typeof name !== 'string') return v;
-  const alias = ACTIVATION_ALIASES[name] ?? name;
+  const alias = ACTIVATION_ALIASES.get(name) ?? name;
   // An activation tfjs lacks changes no shape or weight: analysed as linear.
   return Object.hasOwn(registry(), toCamel(alias)) ? alias : 'linear';
 }
@@ -159,7 +163,7 @@ function dtypeName(v: unknown): string {
 function cleanConfig(value: unknown, className?: string): unknown {
   if (Array.isArray(value)) return value.map((v) => cleanConfig(v));
   if (!isObject(value)) return value;
-  const rejected = new Set(className ? (REJECTED_KEYS[className] ?? []) : []);
+  const rejected = new Set(className ? (REJECTED_KEYS.get(className) ?? []) : []);
   const out: Json = {};
   for (const [k, v] of Object.entries(value)) {
     if (KERAS3_META_KEYS.has(k) || rejected.has(k)) continue;
@@ -243,19 +247,31 @@ function checkNumbers(w: Where, config: Json): void {
   if (declared > LIMITS.maxLayerWeights) {
     fail(w.file, whereOf(w), `declares ${declared} weight elements, more than the limit of 2^31`);
   }
-  for (const key of ['layer', 'backward_layer', 'cell']) {
-    const inner = config[key];
-    if (isObject(inner) && typeof inner.class_name === 'string' && isObject(inner.config)) {
-      checkNumbers({ ...w, className: `${w.className} > ${inner.class_name}`, path: `${w.path}.${key}.config` }, inner.config);
+  for (const inner of innerLayers(config)) {
+    checkNumbers({ ...w, className: `${w.className} > ${inner.className}`, path: `${w.path}.${inner.key}.config` }, inner.config);
+  }
+}
+
+/** Wrappers tfjs builds only around an inner layer (it reads `className` of whatever is there). */
+const NEEDS_INNER: ReadonlyMap<string, string> = new Map([['Bidirectional', 'layer'], ['TimeDistributed', 'layer'], ['RNN', 'cell']]);
+
+/** Keys under which a layer's config holds the configs of layers tfjs builds inside it. */
+const INNER_LAYER_KEYS = ['layer', 'forward_layer', 'backward_layer', 'cell', 'cells'];
+
+/**
+ * The layers a wrapper builds inside itself (Bidirectional's and TimeDistributed's layer,
+ * an RNN's cell or cells, StackedRNNCells' cells): tfjs deserializes each by its class name.
+ */
+function innerLayers(config: Json): { key: string; className: string; config: Json }[] {
+  const out: { key: string; className: string; config: Json }[] = [];
+  for (const key of INNER_LAYER_KEYS) {
+    const v = config[key];
+    const items = Array.isArray(v) ? v.map((x, i) => [`${key}[${i}]`, x] as const) : [[key, v] as const];
+    for (const [at, x] of items) {
+      if (isObject(x) && typeof x.class_name === 'string') out.push({ key: at, className: x.class_name, config: isObject(x.config) ? x.config : {} });
     }
   }
-  if (Array.isArray(config.cells)) {
-    config.cells.forEach((c, i) => {
-      if (isObject(c) && typeof c.class_name === 'string' && isObject(c.config)) {
-        checkNumbers({ ...w, className: `${w.className} > ${c.class_name}`, path: `${w.path}.cells[${i}].config` }, c.config);
-      }
-    });
-  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -341,8 +357,21 @@ function kindOf(className: string, config: unknown): Kind {
   return 'layer';
 }
 
-/** Layer names that are properties of every JS object: tfjs keys plain objects by layer name. */
-const unsafeName = (name: string): boolean => name in Object.prototype || name === '__proto__';
+/**
+ * Layer names that are properties of every JS object or function: tfjs keys plain objects by
+ * layer name, and 'prototype' is a key of every class a layer is built by.
+ */
+const unsafeName = (name: string): boolean => name in Object.prototype || name === '__proto__' || name === 'prototype';
+
+/** Refuses a layer built inside another (a wrapper's layer, an RNN's cell) whose name is unsafe. */
+function checkInnerNames(file: string, config: Json, path: string): void {
+  for (const inner of innerLayers(config)) {
+    const name = inner.config.name;
+    const where = `${path}.${inner.key}.config.name`;
+    if (typeof name === 'string' && unsafeName(name)) fail(file, where, `layer name ${q(name)} is not allowed (JavaScript objects or classes have a property of that name)`);
+    checkInnerNames(file, inner.config, `${path}.${inner.key}.config`);
+  }
+}
 
 interface Member {
   name: string;
@@ -436,7 +465,7 @@ class Normalizer {
     const kind = kindOf(entry.class_name, entry.config);
     const configName = isObject(entry.config) && typeof entry.config.name === 'string' ? entry.config.name : undefined;
     const name = entry.name ?? configName ?? '';
-    if (name && unsafeName(name)) fail(this.file, path, `layer name ${q(name)} is not allowed (every JavaScript object has a property of that name)`);
+    if (name && unsafeName(name)) fail(this.file, path, `layer name ${q(name)} is not allowed (JavaScript objects or classes have a property of that name)`);
     let normalized: Json;
     if (kind !== 'layer') {
       normalized = this.container(entry, kind, path, depth + 1);
@@ -452,11 +481,17 @@ class Normalizer {
 
   private layer(className: string, config: Json, name: string, path: string): Json {
     const where: Where = { file: this.file, layer: name || '(unnamed)', className, path: `${path}.config` };
+    checkInnerNames(this.file, config, where.path);
     if (!isKnownLayerClass(className)) return this.opaque(className, config, name, where);
     const unbuildable = this.unbuildable(className, config);
     if (unbuildable) return this.opaque(className, config, name, where, unbuildable);
     const cleaned = cleanConfig(config, className) as Json;
     if (name) cleaned.name = name;
+    const needs = NEEDS_INNER.get(className);
+    if (needs && !innerLayers(cleaned).some((i) => i.key === needs || i.key.startsWith(`${needs}[`))) {
+      fail(this.file, `${where.path}.${needs}`, `${className} needs the ${needs === 'cell' ? 'cell it runs' : 'layer it wraps'} as {"class_name": ..., "config": {...}}, got ${q(cleaned[needs])}`);
+    }
+    if (className === 'Reshape' && !Array.isArray(cleaned.target_shape)) fail(this.file, `${where.path}.target_shape`, `must be a list of dimensions, got ${q(cleaned.target_shape)}`);
     checkNumbers(where, cleaned);
     // tfjs' BatchNormalization and the zoo's Normalization take one int axis; Keras may write [axis].
     if ((className === 'Normalization' || className === 'BatchNormalization') && Array.isArray(cleaned.axis) && cleaned.axis.length === 1) {
@@ -486,11 +521,11 @@ class Normalizer {
     if ((className === 'Normalization' || className === 'BatchNormalization') && Array.isArray(config.axis) && config.axis.length !== 1) {
       return `tfjs cannot build ${className} over several axes`;
     }
-    // A wrapper (Bidirectional, TimeDistributed) of a class tfjs lacks or would build wrongly.
-    const inner = config.layer;
-    if (isObject(inner) && typeof inner.class_name === 'string') {
-      if (!isKnownLayerClass(inner.class_name)) return `tfjs has no ${inner.class_name} layer (inside ${className})`;
-      return isObject(inner.config) ? this.unbuildable(inner.class_name, inner.config) : undefined;
+    // A wrapper (Bidirectional, TimeDistributed, RNN) of a class tfjs lacks or would build wrongly.
+    for (const inner of innerLayers(config)) {
+      if (!isKnownLayerClass(inner.className)) return `tfjs has no ${inner.className} layer (inside ${className})`;
+      const why = this.unbuildable(inner.className, inner.config);
+      if (why) return why;
     }
     return undefined;
   }

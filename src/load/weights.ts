@@ -2,6 +2,7 @@ import { endianness } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DnarchError } from '../errors.js';
+import { notAModelContent } from './magic.js';
 import { readCapped, regularFileSize, resolveInside } from './safe-path.js';
 
 /**
@@ -171,6 +172,16 @@ function parseManifest(manifest: unknown, file: string): { groups: GroupSpec[]; 
 }
 
 /**
+ * True when a model.json's weightsManifest lists at least one weight; false when it has none
+ * (absent, null, no groups, empty groups). A manifest that is there but malformed (an entry
+ * null or not a group, a weight without a shape) is refused, naming the entry.
+ */
+export function manifestHasWeights(manifest: unknown, file = 'model.json'): boolean {
+  if (manifest === undefined || manifest === null) return false;
+  return parseManifest(manifest, file).summary.weights > 0;
+}
+
+/**
  * Counts a manifest's parameters and shard bytes without reading a shard (validating it as
  * loadWeights does). `file` names the model file in error messages.
  */
@@ -303,7 +314,15 @@ export async function loadWeights(
       }
     }
     const problem = lengthProblem(group, found.map((s) => s.size));
-    if (problem) throw new DnarchError('BAD_INPUT', `${file}: ${group.where}: ${problem}`);
+    if (problem) {
+      // A clone without git-lfs has small text pointers where the shards should be: say so.
+      for (const [i, shard] of found.entries()) {
+        if (shard.size > 1024) continue;
+        const what = notAModelContent(await readCapped(shard.real, 1024));
+        if (what) throw new DnarchError('BAD_INPUT', `${file}: ${group.where}.paths[${i}]: ${short(group.paths[i])} ${what}`);
+      }
+      throw new DnarchError('BAD_INPUT', `${file}: ${group.where}: ${problem}`);
+    }
     shards.push(found);
   }
 

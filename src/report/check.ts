@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import { budgetDef } from '../analysis/budget-defs.js';
 import type { BudgetResult, CheckReport } from '../analysis/check-types.js';
 import { bytes, grouped, si } from './units.js';
+import { printableStrings } from '../errors.js';
 
 /** A value in its budget's unit: compact for the terminal, exact counts for Markdown. */
 function amount(v: number, unit: BudgetResult['unit'], exact: boolean): string {
@@ -96,8 +97,8 @@ export function renderCheck(c: CheckReport, format: CheckFormat, opts: { color: 
     case 'json':
       return `${JSON.stringify(c, null, 2)}\n`;
     case 'markdown':
-      return renderCheckMarkdown(c);
+      return renderCheckMarkdown(printableStrings(c));
     case 'table':
-      return renderCheckTable(c, opts);
+      return renderCheckTable(printableStrings(c), opts);
   }
 }

@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import { times, type CellValue, type Comparison, type ComparisonRow } from '../analysis/compare.js';
 import { bytes, grouped, si } from './units.js';
+import { printableStrings } from '../errors.js';
 
 /** How a number reads: compact (si) for the terminal, exact (grouped) for Markdown. */
 type Style = 'compact' | 'exact';
@@ -128,10 +129,10 @@ export function renderComparison(c: Comparison, format: CompareFormat, opts: { c
     case 'json':
       return renderCompareJson(c);
     case 'markdown':
-      return renderCompareMarkdown(c);
+      return renderCompareMarkdown(printableStrings(c));
     case 'csv':
       return renderCompareCsv(c);
     case 'table':
-      return renderCompareTable(c, opts);
+      return renderCompareTable(printableStrings(c), opts);
   }
 }

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { ConfigChange, LayerBrief, LayerChange, ModelDiff, NumberDelta } from '../analysis/diff-types.js';
 import type { ReceptiveField } from '../analysis/types.js';
 import { bytes, fieldText, grouped, shapeText, si } from './units.js';
+import { printableStrings } from '../errors.js';
 
 type TotalKey = keyof ModelDiff['totals'];
 type Style = 'compact' | 'exact';
@@ -190,8 +191,8 @@ export function renderDiff(d: ModelDiff, format: DiffFormat, opts: { color: bool
     case 'json':
       return `${JSON.stringify(d, null, 2)}\n`;
     case 'markdown':
-      return renderDiffMarkdown(d);
+      return renderDiffMarkdown(printableStrings(d));
     case 'table':
-      return renderDiffTable(d, opts);
+      return renderDiffTable(printableStrings(d), opts);
   }
 }

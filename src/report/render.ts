@@ -1,4 +1,5 @@
 import type { ModelReport } from '../analysis/types.js';
+import { printableStrings } from '../errors.js';
 import { renderCsv } from './csv.js';
 import { renderJson } from './json.js';
 import { renderMarkdown } from './markdown.js';
@@ -12,16 +13,16 @@ export interface RenderOptions {
   color: boolean;
 }
 
-/** One model report in the chosen format. */
+/** One model report in the chosen format; text formats show names from the file escaped, JSON and CSV as they are (quoted). */
 export function renderReport(r: ModelReport, format: Format, opts: RenderOptions): string {
   switch (format) {
     case 'json':
       return renderJson(r);
     case 'markdown':
-      return renderMarkdown(r, opts);
+      return renderMarkdown(printableStrings(r), opts);
     case 'csv':
       return renderCsv(r, opts);
     case 'table':
-      return renderTable(r, opts);
+      return renderTable(printableStrings(r), opts);
   }
 }

@@ -81,6 +81,15 @@ describe('quantityFromJson', () => {
     expect(quantityFromJson(20, 'ms')).toBe(20);
     expect(quantityFromJson('110MiB', 'bytes')).toBe(110 * 2 ** 20);
   });
+  it('refuses units named like Object properties (a budget file is untrusted), for every kind', () => {
+    for (const unit of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', '__defineGetter__']) {
+      expect(() => parseQuantity(`4${unit}`, 'count')).toThrow(`unknown suffix "${unit}"`);
+      expect(() => parseQuantity(`4${unit}`, 'bytes')).toThrow(`unknown unit "${unit}"`);
+      expect(() => parseQuantity(`4${unit}`, 'ms')).toThrow(`unknown unit "${unit}"`);
+      expect(() => quantityFromJson(`4${unit}`, 'count')).toThrow(`unknown suffix "${unit}"`);
+    }
+  });
+
   it('rejects negative numbers', () => {
     expect(() => quantityFromJson(-1, 'count')).toThrow(/negative/);
   });

@@ -3,14 +3,16 @@
  * CLI in-process (`main`) on a mutated copy of a valid model.json, with --out into a
  * fresh directory, and must end in a valid report (exit 0) or one clear line and exit 2.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { mutationArb } from './mutate.js';
+import { controlCharArb, mutationArb, prototypeKeyCases, readingArb, shapeLieArb, type HostileCase } from './mutate.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REAL = fileURLToPath(new URL('../../../shared/real-models/', import.meta.url));
@@ -91,4 +93,88 @@ describe('the property test', () => {
     console.log(`fuzz: ${cases} mutated model files checked`);
     expect(cases).toBe(SEEDS.length * RUNS_PER_SEED);
   });
+});
+
+// ---------------------------------------------------------------------------------------
+// Hostile families (test/load/mutate.ts): prototype keys in every position and file kind,
+// control characters, Reshape / Concatenate / manifests that do not fit, and .keras
+// archives that lie or are no archive at all. Fixed seeds; each case must end in exit 0
+// with the totals the test computes, or in exit 2 with one line, and never take long.
+
+const HOSTILE_RUNS = Number(process.env.FUZZ_HOSTILE_RUNS ?? 0) || undefined;
+/** Other seeds (FUZZ_HOSTILE_SEED=n) give other cases; the committed ones are fixed. */
+const SEED_SHIFT = Number(process.env.FUZZ_HOSTILE_SEED ?? 0);
+const CASE_MS = 5000;
+/** Characters that must never reach a terminal raw (a newline only as a line's end). */
+const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+const zipFiles = (files: Record<string, Uint8Array>): Uint8Array => zipSync(files);
+const familyCounts = new Map<string, Map<string, number>>();
+
+async function hostileCase(family: string, c: HostileCase): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'dnarch-hostile-'));
+  temps.push(dir);
+  const file = join(dir, c.name);
+  if (c.fifo) execFileSync('mkfifo', [file]);
+  else writeFileSync(file, c.bytes ?? new Uint8Array(0));
+  const out = join(dir, c.command === 'export' ? 'out.onnx' : 'report.json');
+  const args = c.command === 'export' ? ['export', file, '--onnx', out] : ['summarize', file, '--format', 'json', '--out', out];
+  const r = await run(args);
+  const counts = familyCounts.get(family) ?? new Map<string, number>();
+  familyCounts.set(family, counts.set(`exit ${r.code}`, (counts.get(`exit ${r.code}`) ?? 0) + 1));
+  const context = `${family}: ${c.label}: exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 600))}`;
+  expect(r.ms, context).toBeLessThan(CASE_MS);
+  expect([0, 1, 2], context).toContain(r.code);
+  expect(r.stdout, context).toBe('');
+  expect(r.stderr, context).not.toMatch(/^\s+at /m);
+  if (r.code === 0) expect(r.stderr, context).toBe('');
+  else {
+    const lines = r.stderr.replace(/\n$/, '').split('\n');
+    expect(lines, context).toHaveLength(1);
+    expect(lines[0], context).toMatch(/^dnarch: /);
+    expect(lines[0], context).not.toMatch(/internal error/);
+    expect(lines[0], context).not.toMatch(RAW);
+    expect(existsSync(out), context).toBe(false);
+  }
+  if (c.expect) expect(r.code, context).toBe(c.expect.exit);
+  if (c.expect?.exit === 0 && r.code === 0) {
+    const t = (JSON.parse(readFileSync(out, 'utf8')) as { totals: { params: { total: number }; macs: number } }).totals;
+    expect({ params: t.params.total, macs: t.macs }, context).toEqual({ params: c.expect.params, macs: c.expect.macs });
+    // The table a terminal shows: one row per layer, nothing raw from the file.
+    const table = await run(['summarize', file]);
+    expect(table.code, context).toBe(0);
+    expect(table.stdout, context).not.toMatch(RAW);
+    const layers = (JSON.parse(readFileSync(out, 'utf8')) as { layers: unknown[] }).layers.length;
+    expect(table.stdout.split('\n').filter((l) => l.startsWith('│')).length, `${context}: table rows`).toBe(layers + 1);
+  }
+  expect(Object.getOwnPropertyNames(Object.prototype).sort().join(','), context).toBe(PROTO_KEYS);
+  expect(({} as Record<string, unknown>).polluted, context).toBeUndefined();
+}
+
+const PROTO_KEYS = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
+const KERAS_FIXTURE = join(ROOT, 'fixtures/models/keras3/model.keras');
+
+describe('hostile families', () => {
+  const families: [string, fc.Arbitrary<HostileCase>, number, number][] = [
+    ['control characters', controlCharArb(), 150, 20261204],
+    ['shapes and manifests that do not fit', shapeLieArb(), 300, 20261205],
+    ['reading: .keras lies, cut and flipped archives, files that are no model', readingArb(new Uint8Array(readFileSync(KERAS_FIXTURE)), zipFiles), 300, 20261206],
+  ];
+  it.each(families)('%s', async (family, arb, runs, seed) => {
+    await fc.assert(
+      fc.asyncProperty(arb, (c) => hostileCase(family, c)),
+      { numRuns: HOSTILE_RUNS ?? runs, seed: seed + SEED_SHIFT, endOnFailure: true },
+    );
+    const counts = [...familyCounts.get(family)!.entries()].sort().map(([k, n]) => `${k}: ${n}`);
+    // vitest prints this with the results; the closing note quotes it.
+    console.log(`hostile fuzz: ${family}: ${HOSTILE_RUNS ?? runs} cases (${counts.join(', ')})`);
+    expect([...familyCounts.get(family)!.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(HOSTILE_RUNS ?? runs);
+  }, 600_000);
+
+  it('prototype keys: every one in every position and file kind', async () => {
+    const cases = prototypeKeyCases(zipFiles);
+    for (const c of cases) await hostileCase('prototype keys', c);
+    const counts = [...familyCounts.get('prototype keys')!.entries()].sort().map(([k, n]) => `${k}: ${n}`);
+    console.log(`hostile fuzz: prototype keys: ${cases.length} cases (${counts.join(', ')})`);
+    expect(cases.length).toBe(25 * 7 * 3);
+  }, 600_000);
 });

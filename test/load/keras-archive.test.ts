@@ -11,6 +11,7 @@
  *   dense: kernel [8,10] = (((i + 5) % 17) - 8) / 64, bias 0
  * so 224 + 32 + 90 = 346 parameters. Hostile archives are fflate zips patched byte by byte.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -382,7 +383,15 @@ describe('hostile or broken archives: one-line BAD_INPUT naming the file and the
   it('not a zip', async () => {
     await refused(te.encode('{"format": "layers-model"}'), 'not a zip archive (no end-of-central-directory record)', /Keras 3 \.keras file is a zip/);
     await refused(new Uint8Array(0), 'not a zip archive (no end-of-central-directory record)', /./);
-    await refused(readFileSync(FIXTURE_ARCHIVE).subarray(0, 9000), 'not a zip archive (no end-of-central-directory record)', /./);
+    // Told by content what they are, not "not a zip" or "not valid JSON" with their bytes quoted.
+    const cut = await rejection(readKerasArchiveBytes('evil.keras', readFileSync(FIXTURE_ARCHIVE).subarray(0, 9000)));
+    expect(cut).toBe('evil.keras is a .keras archive that is corrupt or truncated (it starts as a zip but has no end-of-central-directory record: download or copy it again)');
+    const pointer = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 4096\n';
+    expect(await rejection(readKerasArchiveBytes('evil.keras', te.encode(pointer)))).toBe('evil.keras is a Git LFS pointer (the real file was never downloaded: run git lfs pull)');
+    expect(await rejection(readKerasArchiveBytes('evil.keras', new Uint8Array(4096)))).toBe('evil.keras begins with nothing but NUL bytes (a file that was never written: download or copy it again)');
+    await refused(zip({ 'config.json': pointer }), 'config.json', /^evil\.keras: config\.json: is a Git LFS pointer \(the real file was never downloaded: run git lfs pull\), not JSON$/);
+    const quoted = await refused(zip({ 'config.json': '{"class_name": secret}' }), 'config.json', /not valid JSON: Unexpected token 's'$/);
+    expect(quoted).not.toContain('secret');
   });
 
   it('an HDF5 file (a legacy Keras .h5 model) is named as such', async () => {
@@ -489,9 +498,61 @@ describe('hostile or broken archives: one-line BAD_INPUT naming the file and the
     await refused(moved, 'config.json', /its data lies outside the archive/);
   });
 
+  it('sizes that lie: the local header against the central directory, and both against the data', async () => {
+    const weights = 'x'.repeat(100);
+    // The central directory says 50 bytes, the local header (and the data) 100.
+    const cdLies = zip({ 'config.json': minimalConfig, 'model.weights.h5': weights });
+    view(cdLies).setUint32(central(cdLies, 'model.weights.h5') + 20, 50, true);
+    view(cdLies).setUint32(central(cdLies, 'model.weights.h5') + 24, 50, true);
+    await refused(cdLies, 'model.weights.h5', /the local header and the central directory disagree \(compressed size 100 vs 50, size 100 vs 50\): the archive is corrupt or forged$/);
+    // Both headers say 50, the data is 100 bytes: found without reading the data (weights: false).
+    const bothLie = declare(zip({ 'config.json': minimalConfig, 'model.weights.h5': weights }), 'model.weights.h5', 50);
+    view(bothLie).setUint32(central(bothLie, 'model.weights.h5') + 20, 50, true);
+    view(bothLie).setUint32(local(bothLie, 'model.weights.h5') + 18, 50, true);
+    await refused(bothLie, 'model.weights.h5', /its data does not end where the next entry starts \(50 bytes more than the 50 declared\): the declared size is wrong$/, { weights: false });
+    // The CRC-32 of the local header differs.
+    const crc = zip({ 'config.json': minimalConfig, 'model.weights.h5': weights });
+    view(crc).setUint32(local(crc, 'model.weights.h5') + 14, 1234, true);
+    await refused(crc, 'model.weights.h5', /disagree \(CRC-32 1234 vs \d+\)/);
+  });
+
+  it('entry counts that lie: a ZIP64 record past the limit, records that disagree, a directory longer than its count', async () => {
+    const entries = { 'config.json': te.encode(minimalConfig), 'metadata.json': te.encode('{}') };
+    // The end record is not saturated (2 entries), the ZIP64 record its locator points at says 20,000.
+    const over = zip64(entries);
+    const z64 = over.length - 98;
+    const eocd = over.length - 22;
+    view(over).setUint16(eocd + 8, 2, true);
+    view(over).setUint16(eocd + 10, 2, true);
+    view(over).setBigUint64(z64 + 24, 20_000n, true);
+    view(over).setBigUint64(z64 + 32, 20_000n, true);
+    await refused(over, 'ZIP64 end of central directory', /lists 20000 entries, more than the 10000 allowed$/);
+    const disagree = zip64(entries);
+    view(disagree).setUint16(disagree.length - 22 + 8, 1, true);
+    view(disagree).setUint16(disagree.length - 22 + 10, 1, true);
+    await refused(disagree, 'end of central directory', /the ZIP64 record and the end record disagree on the central directory \(count: 2 vs 1\)$/);
+    const short = zip({ 'config.json': minimalConfig, 'metadata.json': '{}' });
+    view(short).setUint16(eocdOf(short) + 8, 1, true);
+    view(short).setUint16(eocdOf(short) + 10, 1, true);
+    await refused(short, 'central directory', /holds \d+ bytes more than its 1 entries \(the entry count is wrong\)$/);
+    const disks = zip({ 'config.json': minimalConfig });
+    view(disks).setUint16(eocdOf(disks) + 8, 7, true);
+    await refused(disks, 'end of central directory', /says 7 entries on this disk but 1 in all$/);
+  });
+
+  it('an entry name longer than 128 bytes', async () => {
+    await refused(zip({ 'config.json': minimalConfig, ['a'.repeat(200)]: 'x' }), `${'a'.repeat(40)}...`, /entry name of 200 bytes, longer than the 128 a \.keras archive needs: refusing a hostile archive$/);
+    const ok = await readKerasArchiveBytes('ok.keras', zip({ 'config.json': minimalConfig, [`assets/${'a'.repeat(121)}`]: 'x' }));
+    expect(ok.entries.map((e) => e.name.length)).toEqual([11, 128]);
+  });
+
   it('files that are not archives at all', async () => {
     expect(await rejection(readKerasArchive(join(tmp, 'absent.keras')))).toBe(`cannot read ${join(tmp, 'absent.keras')}: ENOENT`);
-    expect(await rejection(readKerasArchive(tmp))).toBe(`${tmp} is not a file`);
+    expect(await rejection(readKerasArchive(tmp))).toBe(`${tmp} is not a regular file`);
+    // A FIFO is refused without waiting for a writer (opening it plainly would block forever).
+    const fifo = join(tmp, 'fifo.keras');
+    execFileSync('mkfifo', [fifo]);
+    expect(await rejection(readKerasArchive(fifo))).toBe(`${fifo} is not a regular file`);
     expect(await rejection(readKerasArchive(FIXTURE_ARCHIVE, { limits: { archiveBytes: 1000 } }))).toMatch(/: the archive is \d+ bytes, over the 1000-byte limit for a \.keras archive$/);
   });
 });
