@@ -1,6 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { impossibleOutput } from '../analysis/geometry.js';
 import { DnarchError } from '../errors.js';
+import type { Shape } from '../graph/types.js';
 import { LIMITS, oneLine, q, registry, type Json } from './keras-config.js';
 import { OPAQUE_CLASS_NAME } from './opaque-layer.js';
 
@@ -21,6 +23,24 @@ const classOf = (layer: TfLayer): string => {
   }
 };
 
+/** The shapes of symbolic tensors (one or a list); [] for anything else. */
+const shapesOf = (t: unknown): Shape[] =>
+  (Array.isArray(t) ? t : [t]).map((x) => (x as { shape?: unknown })?.shape).filter((s): s is Shape => Array.isArray(s));
+
+/** A layer whose output would have a size below 1 (a kernel larger than its input) stops the build, named. */
+function refuseImpossible(file: string, layer: TfLayer, input: unknown, output: unknown): void {
+  const outputShapes = shapesOf(output);
+  if (!outputShapes.some((s) => s.some((d) => typeof d === 'number' && d < 1))) return;
+  const why = impossibleOutput({
+    name: layer.name,
+    className: classOf(layer),
+    config: layer.getConfig() as Record<string, unknown>,
+    inputShapes: shapesOf(input),
+    outputShapes,
+  });
+  if (why) throw new DnarchError('BAD_INPUT', `${file}: ${why}`);
+}
+
 /**
  * Runs tfjs' loader on a normalized topology (normalizeTopology's output). While it runs,
  * synchronously: each layer's deserialization, call and weight creation is watched, so a
@@ -40,11 +60,14 @@ export async function modelFromTopology(file: string, topology: Record<string, u
     e instanceof DnarchError ? e : new DnarchError('BAD_INPUT', `${file}: layer ${q(layer)} (${className}): ${reasonOf(e)}`, { cause: e });
 
   proto.apply = function (this: TfLayer, ...args: unknown[]) {
+    let output: unknown;
     try {
-      return saved.apply.apply(this, args);
+      output = saved.apply.apply(this, args);
     } catch (e) {
       throw named(e, this.name, classOf(this));
     }
+    refuseImpossible(file, this, args[0], output);
+    return output;
   };
   proto.addWeight = function (this: TfLayer, ...args: unknown[]) {
     const [weight, shape] = args as [string, number[]];
