@@ -126,6 +126,8 @@ export interface LatencyRun {
   engine: string;
   batch: number;
   runs: number;
+  /** Whose weights were timed: the file's own, or seeded random ones (zoo models, files without usable weights). */
+  weights: 'seeded' | 'file';
 }
 
 /** Every budget given, in the canonical order, against what was measured. */

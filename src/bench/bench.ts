@@ -46,6 +46,8 @@ export interface BenchHooks {
   rss?: () => number;
   /** A step that is not a run (measuring the peaks), for the progress line. */
   onStage?(label: string): void;
+  /** A file's own weights could not be used (shards missing) and seeded ones stand in: said once, before timing. */
+  onNote?(text: string): void;
   /** Injected in tests: this machine's peaks for the threads asked. */
   peaks?: (threads?: number) => Promise<Peaks>;
 }
@@ -178,6 +180,7 @@ interface Loaded {
   report: ModelReport;
   weights: 'seeded' | 'file';
   note?: string;
+  substituted?: true;
   dispose(): void;
 }
 
@@ -192,7 +195,7 @@ async function loadForBench(target: string, opts: BenchOptions): Promise<Loaded>
   const { loadRunnableModel } = await import('../engines/runnable-model.js');
   const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed });
   try {
-    return { model: rm, report: await analyzeLayersModel(rm.model, rm.blocks), weights: rm.weights, note: rm.note, dispose: () => rm.dispose() };
+    return { model: rm, report: await analyzeLayersModel(rm.model, rm.blocks), weights: rm.weights, note: rm.note, substituted: rm.substituted, dispose: () => rm.dispose() };
   } catch (e) {
     quietly(() => rm.dispose());
     throw e;
@@ -218,6 +221,7 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
   const loaded = await loadForBench(target, opts);
   const rm = loaded.model;
   try {
+    if (loaded.substituted && loaded.note) hooks.onNote?.(loaded.note);
     const onnx = isOnnxFile(rm);
     const asked = onnx ? onnxEngines(opts.engines, rm.name) : opts.engines;
     const statuses = await (hooks.probe ?? (onnx ? probeForOnnx : probeAll))();

@@ -6,7 +6,7 @@ import { DnarchError } from '../errors.js';
 import { addFileOptions, addModelOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { parseBatches, parseEngines, parsePositiveInt, parseSeconds, parseSeed } from './parse.js';
-import { showProgress, useColor } from './terminal.js';
+import { showProgress, stderrNote, useColor } from './terminal.js';
 
 type BenchFormat = 'table' | 'json' | 'markdown';
 
@@ -73,7 +73,14 @@ export function benchCommand(program: Command): void {
     const bar = progressBar(showProgress(f.format));
     let report: BenchReport;
     try {
-      report = await benchModel(name, opts, { onProgress: (d, t, label) => bar.update(d, t, label), onStage: (label) => bar.update(1, 1, label) });
+      report = await benchModel(name, opts, {
+        onProgress: (d, t, label) => bar.update(d, t, label),
+        onStage: (label) => bar.update(1, 1, label),
+        onNote: (text) => {
+          bar.clear();
+          stderrNote(`${name}: ${text}`);
+        },
+      });
     } finally {
       bar.clear();
     }

@@ -10,7 +10,7 @@ import { analyzeForCli } from './analyze-model.js';
 import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { checkOutDir, emit } from './output.js';
 import { parseEngine, parsePositiveInt } from './parse.js';
-import { showProgress, useColor, withStatus } from './terminal.js';
+import { showProgress, stderrNote, useColor, withStatus } from './terminal.js';
 
 type CheckFlags = ModelFlags & FileFlags & {
   format: CheckFormat;
@@ -65,14 +65,18 @@ async function measureLatency(name: string, f: CheckFlags, run: LatencySettings)
   const { benchModel } = await import('../bench/bench.js');
   const report = await withStatus(showProgress(f.format), `timing ${name}`, () =>
     // Without --engine: 'auto', the fastest engine this machine has that can run the model.
-    benchModel(name, { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: modelOptions(f), inputShapes: f.inputShape }),
+    benchModel(
+      name,
+      { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: modelOptions(f), inputShapes: f.inputShape },
+      { onNote: (text) => stderrNote(`${name}: ${text}`) },
+    ),
   );
   const timed = report.results.find((r) => r.status === 'ok');
   if (!timed || timed.status !== 'ok') {
     const why = report.results.map((r) => (r.status === 'ok' ? '' : r.reason)).filter(Boolean).join('; ');
     throw new DnarchError('BAD_OPTION', `--max-latency-ms: could not time ${name}${why ? `: ${why}` : ''}`);
   }
-  return { ms: timed.latencyMs.p50, run: { engine: timed.engine, batch: timed.batch, runs: timed.runs } };
+  return { ms: timed.latencyMs.p50, run: { engine: timed.engine, batch: timed.batch, runs: timed.runs, weights: report.model.weights } };
 }
 
 interface LatencySettings {

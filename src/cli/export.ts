@@ -15,6 +15,7 @@ interface ExportFlags extends ModelFlags {
   onnx?: string;
   tfjs?: string;
   seed: number;
+  seededWeights?: boolean;
   force?: boolean;
   format: 'table' | 'json';
 }
@@ -67,7 +68,7 @@ async function exportModel(name: string, f: ExportFlags): Promise<ExportResult> 
     import('../engines/tfjs-export.js'),
   ]);
   const source = looksLikePath(name) ? 'file' : 'zoo';
-  const runnable = await loadRunnableModel(name, { model: modelOptions(f), seed: f.seed });
+  const runnable = await loadRunnableModel(name, { model: modelOptions(f), seed: f.seed, unusableWeights: f.seededWeights ? 'seed' : 'refuse' });
   try {
     // A file's note says why its own weights were not used; a zoo model's is about timing.
     const notes = source === 'file' && runnable.note ? [runnable.note] : [];
@@ -115,6 +116,7 @@ export function exportCommand(program: Command): void {
     .option('--onnx <file>', 'write an ONNX model (opset 17) to this file')
     .option('--tfjs <dir>', 'write a tfjs layers-model (model.json + 4 MiB weight shards) into this directory')
     .option('--seed <n>', 'seed of the random weights of zoo models and weightless files (as bench uses)', parseSeed, 1)
+    .option('--seeded-weights', "a file whose weight shards are missing: write seeded random weights instead (they are not the model's)")
     .option('--force', 'replace an existing --onnx file or non-empty --tfjs directory')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'));
   addModelOptions(cmd).action(async (name: string, f: ExportFlags) => {

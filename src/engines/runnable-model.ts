@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { buildModel } from '../api.js';
@@ -7,7 +8,7 @@ import { kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../lo
 import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/model-file.js';
 import { OPAQUE_CLASS_NAME } from '../load/opaque-layer.js';
 import { resolveModelPath } from '../load/paths.js';
-import { readCapped } from '../load/safe-path.js';
+import { readCapped, resolveInsideIfPresent } from '../load/safe-path.js';
 import { loadWeights } from '../load/weights.js';
 import type { ModelOptions } from '../zoo/options.js';
 import { ensureAnalysisBackend } from './analysis-backend.js';
@@ -25,6 +26,8 @@ export interface RunnableModel {
   weights: 'seeded' | 'file';
   /** Said to the user: where the weights come from when that is not obvious. */
   note?: string;
+  /** The file has weights of its own that could not be used (shards missing): seeded ones stand in. */
+  substituted?: true;
   /** Zoo models: each layer's block path (what the analysis folds by). */
   blocks?: Map<string, string[]>;
   dispose(): void;
@@ -35,7 +38,17 @@ export interface LoadRunnableOptions {
   model?: ModelOptions;
   /** Seed of the random weights (default 1). */
   seed?: number;
+  /**
+   * What to do with a file whose weights exist but cannot be used (shards missing, a .keras
+   * archive's weights unreadable): 'seed' them (bench, check: timing does not depend on the
+   * values), or 'refuse' (export without --seeded-weights: it would write weights that are
+   * not the model's). Default 'seed'.
+   */
+  unusableWeights?: 'seed' | 'refuse';
 }
+
+/** The flag that lets export write seeded weights in place of a file's own. */
+export const SEEDED_WEIGHTS_FLAG = '--seeded-weights';
 
 type AnyLayer = LayersModel['layers'][number];
 
@@ -60,13 +73,36 @@ export function refuseOpaque(model: LayersModel, label: string): void {
   }
 }
 
-/** tfjs model.json: its weightsManifest, set on the model by weight name. Returns false when it has none. */
-async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean> {
+/**
+ * The shard paths of a manifest when none of them is next to the model file (a model.json
+ * copied without its .bin files); undefined when any is there, for loadWeights to read or
+ * refuse (a shard missing from a set, a path that escapes the directory).
+ */
+async function allShardsMissing(file: string, manifest: unknown[]): Promise<string[] | undefined> {
+  const paths = manifest.flatMap((g) => {
+    const p = (g as { paths?: unknown } | null)?.paths;
+    return Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [];
+  });
+  if (paths.length === 0) return undefined;
+  for (const p of paths) {
+    const found = await resolveInsideIfPresent(dirname(file), p).catch(() => 'refused');
+    if (found !== undefined) return undefined;
+  }
+  return paths;
+}
+
+/**
+ * tfjs model.json: its weightsManifest, set on the model by weight name. Returns false when it
+ * has none, the shard paths when none of its shards is there.
+ */
+async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean | { missing: string[] }> {
   const json = JSON.parse((await readCapped(file, MAX_MODEL_JSON_BYTES)).toString('utf8')) as { weightsManifest?: unknown };
   const manifest = json.weightsManifest;
-  if (!Array.isArray(manifest) || manifest.every((g) => !Array.isArray((g as { weights?: unknown }).weights) || (g as { weights: unknown[] }).weights.length === 0)) {
+  if (!Array.isArray(manifest) || manifest.every((g) => !Array.isArray((g as { weights?: unknown } | null)?.weights) || (g as { weights: unknown[] }).weights.length === 0)) {
     return false;
   }
+  const missing = await allShardsMissing(file, manifest);
+  if (missing) return { missing };
   const weights = await loadWeights(file, manifest);
   const named: tfc.NamedTensorMap = {};
   for (const [name, w] of weights) named[name] = tfc.tensor(w.values, w.shape, w.dtype);
@@ -85,9 +121,13 @@ async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean
  * in order (Keras and tfjs agree on kernel/bias and gamma/beta/mean/variance order). Any
  * mismatch gives the reason and leaves the model untouched.
  */
-async function setKerasWeights(model: LayersModel, file: string): Promise<string | undefined> {
+async function setKerasWeights(model: LayersModel, file: string): Promise<{ why: string; absent?: true } | undefined> {
   const archive = await readKerasArchive(file);
-  if (!archive.weights) return archive.weightsNote ?? 'the archive has no weights';
+  if (!archive.weights) {
+    // An archive saved without weights is a topology, as a to_json() file; weights it has in a form dnarch cannot read are not.
+    const why = archive.weightsNote ?? 'the archive has no weights';
+    return /the archive has no /.test(why) ? { why, absent: true } : { why };
+  }
   const layerOf = new Map(kerasWeightPaths(archive.config).map((p) => [p.path, p.layer]));
   const byName = new Map<string, AnyLayer>();
   const collect = (layers: readonly AnyLayer[], prefix: string): void => {
@@ -100,9 +140,9 @@ async function setKerasWeights(model: LayersModel, file: string): Promise<string
   collect(model.layers, '');
   const pairs: [{ write(t: tfc.Tensor): unknown }, tfc.Tensor][] = [];
   const assigned = new Set<unknown>();
-  const fail = (why: string): string => {
+  const fail = (why: string): { why: string } => {
     tfc.dispose(pairs.map((p) => p[1]));
-    return why;
+    return { why };
   };
   for (const group of archive.weights.values() as Iterable<KerasWeightGroup>) {
     const name = layerOf.get(group.path) ?? group.layerName;
@@ -136,14 +176,28 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
     // The same file and format the loader took (src/load/paths.ts, formats.ts).
     const { file } = await resolveModelPath(target);
     const seeded = (note: string): RunnableModel => {
-      seedWeights(model, opts.seed ?? 1);
+      seedWeights(model, opts.seed ?? 1, target);
       return { ...base, weights: 'seeded', note };
     };
+    /** The file has weights that cannot be used: seeded, unless asked to refuse. */
+    const unusable = (why: string): RunnableModel => {
+      if (opts.unusableWeights === 'refuse') {
+        throw new DnarchError('BAD_INPUT', `${target}: ${why}: exporting it would write seeded random weights, not the model's; add ${SEEDED_WEIGHTS_FLAG} to write them anyway`);
+      }
+      return { ...seeded(`${why}: seeded random weights stand in for them`), substituted: true };
+    };
     if ((await detectFormat(file)).name === 'keras') {
-      const why = await setKerasWeights(model, file);
-      return why === undefined ? { ...base, weights: 'file' } : seeded(`the .keras weights were not used (${why}): seeded random weights`);
+      const failed = await setKerasWeights(model, file);
+      if (failed === undefined) return { ...base, weights: 'file' };
+      const why = `the .keras weights were not used (${failed.why})`;
+      return failed.absent ? seeded(`${why}: seeded random weights`) : unusable(why);
     }
-    if (await setTfjsWeights(model, file)) return { ...base, weights: 'file' };
+    const set = await setTfjsWeights(model, file);
+    if (set === true) return { ...base, weights: 'file' };
+    if (set !== false) {
+      const shown = set.missing.length > 3 ? `${set.missing.slice(0, 3).join(', ')}, ... (${set.missing.length} in all)` : set.missing.join(', ');
+      return unusable(`its weight shards are missing (${shown}: not in ${dirname(file)})`);
+    }
     return seeded('the file has no weights: seeded random weights');
   } catch (e) {
     model.dispose();
@@ -160,7 +214,7 @@ export async function loadRunnableModel(target: string, opts: LoadRunnableOption
   const built = await buildModel(target, opts.model ?? {});
   try {
     const model = built.model;
-    seedWeights(model, opts.seed ?? 1);
+    seedWeights(model, opts.seed ?? 1, built.entry.name);
     return { name: built.entry.name, model, weights: 'seeded', note: 'seeded random weights (timing does not depend on their values)', blocks: built.blocks, dispose: () => built.dispose() };
   } catch (e) {
     built.dispose();

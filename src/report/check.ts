@@ -50,8 +50,8 @@ function incompleteNote(c: CheckReport): string | null {
 
 function latencyNote(c: CheckReport): string | null {
   if (!c.latency) return null;
-  const { engine, batch, runs } = c.latency;
-  return `Latency: median (p50) of ${runs} timed runs, engine ${engine}, batch ${batch}.`;
+  const { engine, batch, runs, weights } = c.latency;
+  return `Latency: median (p50) of ${runs} timed runs, engine ${engine}, batch ${batch}${weights === 'seeded' ? ', seeded random weights' : ''}.`;
 }
 
 export function renderCheckTable(c: CheckReport, opts: { color: boolean }): string {
