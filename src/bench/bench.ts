@@ -1,4 +1,4 @@
-import { analyzeLayersModel } from '../api.js';
+import { analyzeLayersModel, fileSizing } from '../api.js';
 import { type ModelReport, SCHEMA_VERSION } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { EngineStatus } from '../engines/discovery.js';
@@ -189,11 +189,12 @@ interface Loaded {
  * loads TensorFlow.js; zoo models and layers files are built in tfjs.
  */
 async function loadForBench(target: string, opts: BenchOptions): Promise<Loaded> {
-  const onnx = looksLikePath(target) ? await loadOnnxForBench(target, opts) : undefined;
+  const path = looksLikePath(target);
+  const onnx = path ? await loadOnnxForBench(target, { ...opts, ...fileSizing(target, opts.model ?? {}, {}) }) : undefined;
   if (onnx) return { ...onnx, weights: 'file', dispose: () => undefined };
-  if (opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of ONNX files; ${target} is not one`);
+  if (!path && opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of model files; ${target} is a zoo model (use --input-size)`);
   const { loadRunnableModel } = await import('../engines/runnable-model.js');
-  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed });
+  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed, inputShapes: opts.inputShapes });
   try {
     return { model: rm, report: await analyzeLayersModel(rm.model, rm.blocks), weights: rm.weights, note: rm.note, substituted: rm.substituted, dispose: () => rm.dispose() };
   } catch (e) {

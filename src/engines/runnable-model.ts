@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { buildModel } from '../api.js';
+import { buildModel, fileSizing } from '../api.js';
 import { DnarchError } from '../errors.js';
 import { detectFormat } from '../load/formats.js';
 import { kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../load/keras-archive.js';
@@ -9,6 +9,7 @@ import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/mode
 import { OPAQUE_CLASS_NAME } from '../load/opaque-layer.js';
 import { resolveModelPath } from '../load/paths.js';
 import { readCapped, resolveInsideIfPresent } from '../load/safe-path.js';
+import type { InputShapeArg } from '../load/onnx/inputs.js';
 import { loadWeights } from '../load/weights.js';
 import type { ModelOptions } from '../zoo/options.js';
 import { ensureAnalysisBackend } from './analysis-backend.js';
@@ -34,8 +35,10 @@ export interface RunnableModel {
 }
 
 export interface LoadRunnableOptions {
-  /** Shape of a zoo architecture (input size, classes, ...); refused for files. */
+  /** Shape of a zoo architecture (input size, classes, ...); for files only the input size of open dimensions. */
   model?: ModelOptions;
+  /** Files: sizes of their inputs' open dimensions (--input-shape, without the batch). */
+  inputShapes?: InputShapeArg[];
   /** Seed of the random weights (default 1). */
   seed?: number;
   /**
@@ -165,11 +168,9 @@ async function setKerasWeights(model: LayersModel, file: string): Promise<{ why:
 }
 
 async function fromFile(target: string, opts: LoadRunnableOptions): Promise<RunnableModel> {
-  if (opts.model && Object.values(opts.model).some((v) => v !== undefined)) {
-    throw new DnarchError('BAD_OPTION', `--input-size, --classes, --no-top, --pooling and --alpha apply to zoo models, not to ${target}`);
-  }
+  const sizes = fileSizing(target, opts.model ?? {}, { inputShapes: opts.inputShapes });
   await ensureAnalysisBackend();
-  const model = await loadModelFile(target);
+  const model = await loadModelFile(target, sizes);
   const base = { name: target, model, dispose: () => model.dispose() };
   try {
     refuseOpaque(model, target);
@@ -211,6 +212,7 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
  */
 export async function loadRunnableModel(target: string, opts: LoadRunnableOptions = {}): Promise<RunnableModel> {
   if (looksLikePath(target)) return fromFile(target, opts);
+  if (opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of model files; ${target} is a zoo model (use --input-size)`);
   const built = await buildModel(target, opts.model ?? {});
   try {
     const model = built.model;
