@@ -12,7 +12,7 @@ import { dnarch, expectUsageError, TIMEOUT } from './run.js';
 const work = mkdtempSync(join(tmpdir(), 'dnarch-shapes-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const IMPOSSIBLE = 'fixtures/models/impossible-conv.json';
+const IMPOSSIBLE = 'fixtures/shapes/impossible-conv.json';
 // floor((32 - 64) / 1) + 1 per spatial axis
 const SIZE = Math.floor((32 - 64) / 1) + 1;
 const WHY = `${IMPOSSIBLE}: layer "conv2d" (Conv2D): a 64x64 kernel does not fit its 32x32 input (valid padding): output would be ${SIZE}x${SIZE}`;

@@ -61,9 +61,9 @@ describe('output sizes below 1 are refused, naming the layer and the shapes', ()
   it('a 64x64 valid kernel on a 32x32 input: floor((32 - 64) / 1) + 1 = -31', async () => {
     const out = Math.floor((32 - 64) / 1) + 1;
     expect(out).toBe(-31);
-    const message = await refusal('fixtures/models/impossible-conv.json');
+    const message = await refusal('fixtures/shapes/impossible-conv.json');
     expect(message).toBe(
-      `fixtures/models/impossible-conv.json: layer "conv2d" (Conv2D): a 64x64 kernel does not fit its 32x32 input (valid padding): output would be ${out}x${out}`,
+      `fixtures/shapes/impossible-conv.json: layer "conv2d" (Conv2D): a 64x64 kernel does not fit its 32x32 input (valid padding): output would be ${out}x${out}`,
     );
   });
 
@@ -117,7 +117,7 @@ describe('output sizes below 1 are refused, naming the layer and the shapes', ()
   });
 
   it('the same refusal stops bench and export before any weight is seeded', async () => {
-    const e = await loadRunnableModel('fixtures/models/impossible-conv.json').then(
+    const e = await loadRunnableModel('fixtures/shapes/impossible-conv.json').then(
       () => undefined,
       (err: unknown) => err,
     );
