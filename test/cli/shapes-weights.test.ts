@@ -82,3 +82,35 @@ describe('a model.json copied without its weight shards', () => {
     expect(readdirSync(out)).toEqual(['m.onnx']);
   });
 });
+
+describe('a fully convolutional file, input [null, null, null, 3]', () => {
+  const OPEN = 'fixtures/models/open-size.json';
+
+  it('summarize marks the layers on open shapes (? MACs, not unsupported), shows the totals as ≥ and names the flag', { timeout: TIMEOUT }, () => {
+    const r = dnarch(['summarize', OPEN]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('unsupported');
+    expect(r.stdout).toMatch(/│ conv1 +│ Conv2D +│ +\?x\?x8 │ +\? │ +224 │ +\? │ +\? │/);
+    // the Dense after global pooling: 16 x 10 MACs, the only known cost
+    expect(r.stdout).toContain(`MACs            ≥ ${16 * 10} `);
+    expect(r.stdout).toContain('cost unknown for 3 layers whose shapes are open (conv1, conv2, gap): totals are lower bounds');
+    expect(r.stdout).toContain('give --input-size (e.g. --input-size 224) or --input-shape 224x224x3');
+  });
+
+  it('--strict fails on it, saying why', { timeout: TIMEOUT }, () => {
+    const r = dnarch(['summarize', OPEN, '--strict']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('dnarch: --strict: cost unknown for 3 layer(s) on open shapes (give --input-size or --input-shape); totals are incomplete\n');
+  });
+
+  it('bench needs a size and says which flag gives it; with --input-size it runs', { timeout: TIMEOUT }, () => {
+    expectUsageError(dnarch(['bench', OPEN, '--engine', 'cpu', '--runs', '1']), ['unknown dimension [?, ?, ?, 3]', '--input-size']);
+    const r = dnarch(['bench', OPEN, '--input-size', '32', '--engine', 'cpu', '--runs', '1', '--warmup', '1', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.model.inputShapes).toEqual([[32, 32, 3]]);
+    // conv1: ceil(32 / 2) = 16; conv2: 16 - 3 + 1 = 14
+    expect(report.model.macsPerImage).toBe(16 * 16 * 8 * 27 + 14 * 14 * 16 * 72 + 16 * 10);
+    expect(report.results[0].status).toBe('ok');
+  });
+});
