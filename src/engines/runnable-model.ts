@@ -3,6 +3,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { buildModel, fileSizing } from '../api.js';
 import { DnarchError } from '../errors.js';
+import { graphFromTfjs } from '../graph/from-tfjs.js';
 import { detectFormat } from '../load/formats.js';
 import { kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../load/keras-archive.js';
 import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/model-file.js';
@@ -174,6 +175,8 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
   const base = { name: target, model, dispose: () => model.dispose() };
   try {
     refuseOpaque(model, target);
+    // Walking the graph refuses what building it let through: a nested model called on an input too small for it.
+    graphFromTfjs(model);
     // The same file and format the loader took (src/load/paths.ts, formats.ts).
     const { file } = await resolveModelPath(target);
     const seeded = (note: string): RunnableModel => {

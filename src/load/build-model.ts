@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { impossibleOutput } from '../analysis/geometry.js';
+import { impossibleOutput, impossibleReshape } from '../analysis/geometry.js';
 import { DnarchError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { LIMITS, oneLine, q, registry, type Json } from './keras-config.js';
@@ -30,14 +30,10 @@ const shapesOf = (t: unknown): Shape[] =>
 /** A layer whose output would have a size below 1 (a kernel larger than its input) stops the build, named. */
 function refuseImpossible(file: string, layer: TfLayer, input: unknown, output: unknown): void {
   const outputShapes = shapesOf(output);
-  if (!outputShapes.some((s) => s.some((d) => typeof d === 'number' && d < 1))) return;
-  const why = impossibleOutput({
-    name: layer.name,
-    className: classOf(layer),
-    config: layer.getConfig() as Record<string, unknown>,
-    inputShapes: shapesOf(input),
-    outputShapes,
-  });
+  const className = classOf(layer);
+  if (className !== 'Reshape' && !outputShapes.some((s) => s.some((d) => typeof d === 'number' && d < 1))) return;
+  const node = { name: layer.name, className, config: layer.getConfig() as Record<string, unknown>, inputShapes: shapesOf(input), outputShapes };
+  const why = impossibleOutput(node) ?? impossibleReshape(node);
   if (why) throw new DnarchError('BAD_INPUT', `${file}: ${why}`);
 }
 

@@ -99,6 +99,15 @@ describe('output sizes below 1 are refused, naming the layer and the shapes', ()
     expect(message).toContain(`layer "crop" (Cropping2D): cropping [[20,20],[0,0]] leaves nothing of its 32x32 input: output would be ${32 - 20 - 20}x32`);
   });
 
+  it('a Reshape whose target cannot hold its input: 10 elements to 3x4 = 12, or to (-1, 7) with 10 mod 7 = 3', async () => {
+    const to = (target: number[]) => functional([input([null, 10]), layer('Reshape', 'r', 'input_1', { target_shape: target })]);
+    expect(await refusal(to([3, 4]))).toContain(`layer "r" (Reshape): its 10 input (10 elements) cannot be reshaped to 3x4 (${3 * 4} elements)`);
+    expect(10 % 7).not.toBe(0);
+    expect(await refusal(to([-1, 7]))).toContain('layer "r" (Reshape): its 10 input (10 elements) cannot be reshaped to ?x7: 10 is not a multiple of 7');
+    // 10 = 5 x 2: a reshape that fits is no refusal
+    expect((await analyze(to([5, 2]))).layers[1].outputShape).toEqual([null, 5, 2]);
+  });
+
   it('the first impossible layer is named, not a later one that fails because of it', async () => {
     const flat = layer('Flatten', 'flat', 'conv_a', {});
     const dense = layer('Dense', 'dense', 'flat', { units: 10 });
