@@ -159,5 +159,5 @@ export const BENCH_CONVENTIONS: Record<string, string> = {
   gflopsPerSecond: 'analysis FLOPs per image (2 x MACs plus element-wise work; not MACs) * batch / mean latency',
   firstRunMs: 'the first warm-up run, reported apart and excluded from the statistics with the other warm-up runs',
   peakRssBytes: 'largest process resident set size sampled after every run (warm-up included) of that engine and batch',
-  weights: 'zoo models run with seeded random weights: latency does not depend on their values',
+  weights: "zoo models, and files without weights or whose weight shards are missing, run with seeded random weights (model.weights says which): latency does not depend on their values",
 };
