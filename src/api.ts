@@ -66,11 +66,17 @@ export async function zooGraph(name: string, options: ModelOptions = {}): Promis
   }
 }
 
-/** Options that shape a zoo architecture; a model file brings its own shape. */
-function rejectZooOptions(file: string, options: ModelOptions): void {
-  if (Object.values(options).some((v) => v !== undefined)) {
-    throw new DnarchError('BAD_OPTION', `--input-size, --classes, --no-top, --pooling and --alpha apply to zoo models, not to ${file}`);
+/**
+ * Options that shape a zoo architecture; a model file brings its own shape, but for the
+ * size of open input dimensions (--input-size), which goes with the file's options.
+ */
+export function fileSizing(file: string, options: ModelOptions, sizes: FileOptions): FileOptions {
+  const { inputSize, ...zooOnly } = options;
+  if (Object.values(zooOnly).some((v) => v !== undefined)) {
+    throw new DnarchError('BAD_OPTION', `--classes, --no-top, --pooling and --alpha apply to zoo models, not to ${file}`);
   }
+  if (inputSize === undefined) return sizes;
+  return { ...sizes, inputSize: typeof inputSize === 'number' ? [inputSize, inputSize] : inputSize };
 }
 
 /** The sizes of a model file's open dimensions (ONNX): refused for zoo models, which have --input-size. */
@@ -113,9 +119,8 @@ export async function analyzeWithGraph(model: string | LayersModel, options: Mod
     return { graph, report: analyzeGraph(graph, { source: 'tfjs' }) };
   }
   if (looksLikePath(model)) {
-    rejectZooOptions(model, options);
     const { openModelFile } = await import('./load/formats.js');
-    return analyzeOpened(await openModelFile(model, file), model);
+    return analyzeOpened(await openModelFile(model, fileSizing(model, options, file)), model);
   }
   if (!file.lenient) rejectFileOptions(model, file);
   const built = await buildModel(model, options);

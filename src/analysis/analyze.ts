@@ -29,7 +29,7 @@ function activationBytes(node: LayerNode): number {
   return node.outputShapes.reduce((sum, s) => sum + elements(node, s) * FLOAT32_BYTES, 0);
 }
 
-type CostResult = LayerCost & { supported: boolean; note?: string };
+type CostResult = LayerCost & { supported: boolean; unknown?: true; note?: string };
 
 function costOf(node: LayerNode): CostResult {
   if (node.opaque !== undefined) return { macs: 0, flops: 0, supported: false, note: node.opaque };
@@ -38,7 +38,8 @@ function costOf(node: LayerNode): CostResult {
   if (!handler) return { macs: 0, flops: 0, supported: false, note: `no cost handler for ${rule}` };
   const c = handler(node);
   if (!Number.isFinite(c.macs) || !Number.isFinite(c.flops)) {
-    return { macs: 0, flops: 0, supported: false, note: 'cost unknown: its shapes are not fully known' };
+    // A class dnarch can cost, on shapes left open (an input size not given): unknown, not unsupported.
+    return { macs: 0, flops: 0, supported: true, unknown: true, note: 'cost unknown: its shapes are not fully known' };
   }
   return { ...c, supported: true };
 }
@@ -57,6 +58,7 @@ function layerReport(node: LayerNode, fields: FieldAnalysis): LayerReport {
     inbound: node.inbound,
     block: node.block,
     supported: cost.supported,
+    ...(cost.unknown ? { unknownCost: true as const } : {}),
     receptiveField: fields.perLayer.get(node.name) ?? null,
   };
   const shared = node.sharedWith !== undefined ? `weights shared with ${node.sharedWith}` : undefined;
@@ -125,6 +127,7 @@ export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): Model
   const fields = receptiveFields(graph);
   const layers = graph.nodes.map((n) => layerReport(n, fields));
   const unsupported = unsupportedOf(layers);
+  const unknownCost = layers.filter((l) => l.unknownCost).map((l) => l.name);
   const inputShapes = graph.nodes.filter((n) => graph.inputs.includes(n.name)).flatMap((n) => n.outputShapes);
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -146,7 +149,8 @@ export function analyzeGraph(graph: LayerGraph, ctx: AnalyzeContext = {}): Model
       ...(ctx.constants ? { constants: ctx.constants } : {}),
     },
     unsupported,
-    complete: unsupported.length === 0,
+    ...(unknownCost.length > 0 ? { unknownCost } : {}),
+    complete: unsupported.length === 0 && unknownCost.length === 0,
     misalignedMerges: fields.misaligned,
     // A chain inside a repeated call is priced with its weights on both sides, as its first call is.
     savings: findSavings(

@@ -126,17 +126,23 @@ export interface LatencyRun {
   engine: string;
   batch: number;
   runs: number;
+  /** Whose weights were timed: the file's own, or seeded random ones (zoo models, files without usable weights). */
+  weights: 'seeded' | 'file';
 }
 
 /** Every budget given, in the canonical order, against what was measured. */
-export function evaluateBudgets(budgets: Budgets, measured: Measured, complete: boolean): BudgetResult[] {
+export function evaluateBudgets(budgets: Budgets, measured: Measured, complete: boolean, openShapes = false): BudgetResult[] {
   const results: BudgetResult[] = [];
   for (const metric of BUDGET_METRICS) {
     const limit = budgets[metric];
     if (limit === undefined) continue;
     const value = measured[metric];
     if (value === undefined) throw new Error(`no measured value for ${metric}`);
-    results.push(evaluateBudget(metric, value, limit, !complete && LOWER_BOUND_WHEN_INCOMPLETE.has(metric)));
+    // Layers on open shapes have unknown outputs too: their activations are not counted either.
+    const lowerBound = !complete && (LOWER_BOUND_WHEN_INCOMPLETE.has(metric) || (openShapes && metric === 'activationPeakBytes'));
+    const result = evaluateBudget(metric, value, limit, lowerBound);
+    if (result.status === 'unknown' && openShapes) result.note = 'a lower bound: some layers have no cost handler or open shapes';
+    results.push(result);
   }
   return results;
 }
@@ -147,16 +153,28 @@ export function checkModel(r: ModelReport, budgets: Budgets, latency?: { ms: num
     throw new DnarchError('BAD_OPTION', 'nothing to check: give a budget such as --max-macs 4G, or --budget dnarch.budget.json');
   }
   const measured = { ...measuredFromReport(r), ...(latency ? { latencyMs: latency.ms } : {}) };
-  const results = evaluateBudgets(budgets, measured, r.complete);
+  const unknownCost = r.unknownCost?.length ?? 0;
+  const results = evaluateBudgets(budgets, measured, r.complete, unknownCost > 0);
   return {
     schemaVersion: SCHEMA_VERSION,
     model: { name: r.model.name, source: r.model.source },
     complete: r.complete,
     unsupported: r.unsupported.map((u) => ({ className: u.className, layers: u.layers.length })),
+    ...(unknownCost > 0 ? { unknownCost } : {}),
     ...(latency ? { latency: { ...latency.run, statistic: 'p50' as const } } : {}),
     budgets: results,
     passed: results.every((b) => b.status === 'pass'),
   };
+}
+
+/** Why a check's totals are lower bounds: classes without a cost handler, layers on open shapes. */
+export function incompleteWhy(c: Pick<CheckReport, 'unsupported' | 'unknownCost'>): string {
+  return [
+    c.unsupported.length ? `no cost handler for ${c.unsupported.map((u) => u.className).join(', ')}` : '',
+    c.unknownCost ? `${c.unknownCost} layer(s) on open shapes (give --input-size or --input-shape)` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /** The one-line reason `dnarch check` exits 1, or null when every budget passed. */
@@ -166,7 +184,7 @@ export function checkFailure(c: CheckReport): string | null {
   const unknown = c.budgets.filter((b) => b.status === 'unknown').map((b) => b.option);
   const parts = [
     failed.length ? `over budget: ${failed.join(', ')}` : '',
-    unknown.length ? `cannot tell (totals are lower bounds; no cost handler for ${c.unsupported.map((u) => u.className).join(', ')}): ${unknown.join(', ')}` : '',
+    unknown.length ? `cannot tell (totals are lower bounds; ${incompleteWhy(c)}): ${unknown.join(', ')}` : '',
   ].filter(Boolean);
   return `check failed: ${parts.join('; ')}`;
 }

@@ -33,8 +33,15 @@ export const CheckReportSchema = z.strictObject({
   model: z.strictObject({ name: z.string(), source: z.string() }),
   complete: z.boolean().describe('False when some layer has no cost handler: MACs and FLOPs are then lower bounds.'),
   unsupported: z.array(z.strictObject({ className: z.string(), layers: Count })),
+  unknownCost: Count.optional().describe('Layers whose cost is unknown because their shapes are open (--input-size or --input-shape sizes them).'),
   latency: z
-    .strictObject({ engine: z.string(), batch: z.int().positive(), runs: z.int().positive(), statistic: z.literal('p50') })
+    .strictObject({
+      engine: z.string(),
+      batch: z.int().positive(),
+      runs: z.int().positive(),
+      weights: z.enum(['seeded', 'file']).describe("Whose weights were timed: the file's own, or seeded random ones (zoo models, files without weights or whose shards are missing)."),
+      statistic: z.literal('p50'),
+    })
     .optional()
     .describe('How latency was measured, when a latency budget was given.'),
   budgets: z.array(BudgetResultSchema),

@@ -203,7 +203,7 @@ function fields(models: ComparedModel[]): string | null {
 }
 
 function incomplete(m: ComparedModel): string {
-  return `${m.label} has layers without a cost handler: its MACs and FLOPs are lower bounds.`;
+  return `${m.label} has layers of unknown cost (no cost handler, or open shapes): its MACs and FLOPs are lower bounds.`;
 }
 
 function reading(models: ComparedModel[]): string[] {

@@ -1,4 +1,4 @@
-import { ruleOf, type LayerNode } from '../graph/types.js';
+import { ruleOf, type LayerNode, type Shape } from '../graph/types.js';
 import type { MaybeShape } from './shape.js';
 
 /**
@@ -145,4 +145,66 @@ export function factorizedKernel(first: readonly number[], second: readonly numb
   const [c, d] = second;
   const pair = (a === 1 && b > 1 && c === b && d === 1) || (b === 1 && a > 1 && d === a && c === 1);
   return pair ? [Math.max(a, b), Math.max(a, b)] : undefined;
+}
+
+/** "32x32", "?x32": dimensions as a person reads them. */
+const dimsText = (dims: readonly (number | null | undefined)[]): string => dims.map((d) => (d == null ? '?' : String(d))).join('x');
+
+/** The layer's output shapes that have a dimension below 1 (an empty or negative size: no such tensor can exist). */
+const impossibleShapes = (shapes: readonly MaybeShape[]): Shape[] =>
+  shapes.filter((s): s is Shape => Array.isArray(s) && s.some((d) => typeof d === 'number' && d < 1));
+
+type ShapedLayer = Pick<LayerNode, 'name' | 'className' | 'kind' | 'config' | 'inputShapes' | 'outputShapes'>;
+
+/**
+ * Why a layer's output cannot exist, when a dimension of it is below 1 (a 64x64 `valid`
+ * kernel on a 32x32 input: floor((32 - 64) / 1) + 1 = -31), as one sentence naming the
+ * layer, its input and what the output would be; undefined when every size is 1 or more.
+ * Callers refuse the model with it before anything is built on such a shape.
+ */
+export function impossibleOutput(node: ShapedLayer): string | undefined {
+  const bad = impossibleShapes(node.outputShapes);
+  if (bad.length === 0) return undefined;
+  const out = bad[0];
+  const input = node.inputShapes[0];
+  const label = `layer ${JSON.stringify(node.name)} (${node.className})`;
+  const format = node.config.dataFormat;
+  const inSpatial = spatialDims(input, format);
+  const outSpatial = spatialDims(out, format);
+  const w = windowOf(node as LayerNode);
+  if (w && inSpatial.length === w.kernel.length && outSpatial.length === w.kernel.length) {
+    const what = ruleOf(node).includes('Pooling') ? 'pool window' : 'kernel';
+    const span = w.kernel.map((k, i) => effectiveKernel(k, w.dilation[i]));
+    const dilated = span.some((s, i) => s !== w.kernel[i]) ? ` (dilated ${dimsText(w.dilation)}: it spans ${dimsText(span)})` : '';
+    const fits = /Transpose$/.test(ruleOf(node)) ? 'with its padding gives no output from' : 'does not fit';
+    return `${label}: a ${dimsText(w.kernel)} ${what}${dilated} ${fits} its ${dimsText(inSpatial)} input (${w.padding} padding): output would be ${dimsText(outSpatial)}`;
+  }
+  if (/^Cropping\dD$/.test(ruleOf(node)) && inSpatial.length > 0) {
+    return `${label}: cropping ${JSON.stringify(node.config.cropping)} leaves nothing of its ${dimsText(inSpatial)} input: output would be ${dimsText(outSpatial)}`;
+  }
+  const inText = node.inputShapes.length > 0 ? `its input ${node.inputShapes.map((s) => (s ? dimsText(s.slice(1)) : '?')).join(', ')} gives` : 'it gives';
+  return `${label}: ${inText} an output of ${dimsText(out.slice(1))}, and no size can be below 1`;
+}
+
+/**
+ * Why a Reshape's target cannot hold its input, when it cannot: the input's elements (per
+ * sample, all sizes known) differ from a fully known target's, or are not a multiple of the
+ * known part of a target with one open size (Keras' -1). Undefined when it fits or cannot tell.
+ */
+export function impossibleReshape(node: ShapedLayer): string | undefined {
+  if (ruleOf(node) !== 'Reshape') return undefined;
+  const input = node.inputShapes[0];
+  const out = node.outputShapes[0];
+  if (!Array.isArray(input) || !Array.isArray(out) || input.slice(1).some((d) => d == null)) return undefined;
+  const elements = input.slice(1).reduce((a: number, d) => a * (d as number), 1);
+  const target = Array.isArray(node.config.targetShape) ? (node.config.targetShape as unknown[]) : out.slice(1);
+  const known = target.filter((d): d is number => typeof d === 'number' && d > 0);
+  const open = target.length - known.length;
+  const size = known.reduce((a, b) => a * b, 1);
+  const label = `layer ${JSON.stringify(node.name)} (${node.className})`;
+  const shown = target.map((d) => (typeof d === 'number' && d > 0 ? String(d) : '?')).join('x');
+  const from = `its ${dimsText(input.slice(1))} input (${elements} elements)`;
+  if (open === 0 && size !== elements) return `${label}: ${from} cannot be reshaped to ${shown} (${size} elements)`;
+  if (open === 1 && (size === 0 || elements % size !== 0)) return `${label}: ${from} cannot be reshaped to ${shown}: ${elements} is not a multiple of ${size}`;
+  return undefined;
 }

@@ -65,6 +65,10 @@ export const LayerReportSchema = z
     inbound: z.array(z.string()),
     block: z.array(z.string()).describe('Stage / block / module path, outermost first.'),
     supported: z.boolean().describe('False when no cost handler knows this class (its MACs and FLOPs are then 0).'),
+    unknownCost: z
+      .literal(true)
+      .optional()
+      .describe('Set when the class has a cost handler but the shapes it needs are open (an input size not given): its MACs and FLOPs are unknown, shown as 0 here.'),
     note: z.string().optional().describe('Why the cost is missing or partial, when it is.'),
     receptiveField: ReceptiveFieldSchema.nullable().describe(
       "Receptive field of this layer's output; null when it cannot be known (see the note).",
@@ -196,6 +200,10 @@ export const ModelReportSchema = z.strictObject({
   unsupported: z
     .array(z.strictObject({ className: z.string(), layers: z.array(z.string()) }))
     .describe('Class names no cost handler knows, with the layers of each.'),
+  unknownCost: z
+    .array(z.string())
+    .optional()
+    .describe('Layers whose cost is unknown because their shapes are open (for a model file: --input-size or --input-shape sizes them).'),
   complete: z.boolean().describe('False when some layer\'s cost is unknown: totals are then lower bounds.'),
   misalignedMerges: z.array(MisalignedMergeSchema),
   savings: SavingsSchema,

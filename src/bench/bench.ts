@@ -1,4 +1,4 @@
-import { analyzeLayersModel } from '../api.js';
+import { analyzeLayersModel, fileSizing } from '../api.js';
 import { type ModelReport, SCHEMA_VERSION } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { EngineStatus } from '../engines/discovery.js';
@@ -46,6 +46,8 @@ export interface BenchHooks {
   rss?: () => number;
   /** A step that is not a run (measuring the peaks), for the progress line. */
   onStage?(label: string): void;
+  /** A file's own weights could not be used (shards missing) and seeded ones stand in: said once, before timing. */
+  onNote?(text: string): void;
   /** Injected in tests: this machine's peaks for the threads asked. */
   peaks?: (threads?: number) => Promise<Peaks>;
 }
@@ -190,6 +192,7 @@ interface Loaded {
   report: ModelReport;
   weights: 'seeded' | 'file';
   note?: string;
+  substituted?: true;
   dispose(): void;
 }
 
@@ -198,13 +201,14 @@ interface Loaded {
  * loads TensorFlow.js; zoo models and layers files are built in tfjs.
  */
 async function loadForBench(target: string, opts: BenchOptions): Promise<Loaded> {
-  const onnx = looksLikePath(target) ? await loadOnnxForBench(target, opts) : undefined;
+  const path = looksLikePath(target);
+  const onnx = path ? await loadOnnxForBench(target, { ...opts, ...fileSizing(target, opts.model ?? {}, {}) }) : undefined;
   if (onnx) return { ...onnx, weights: 'file', dispose: () => undefined };
-  if (opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of ONNX files; ${target} is not one`);
+  if (!path && opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of model files; ${target} is a zoo model (use --input-size)`);
   const { loadRunnableModel } = await import('../engines/runnable-model.js');
-  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed });
+  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed, inputShapes: opts.inputShapes });
   try {
-    return { model: rm, report: await analyzeLayersModel(rm.model, rm.blocks), weights: rm.weights, note: rm.note, dispose: () => rm.dispose() };
+    return { model: rm, report: await analyzeLayersModel(rm.model, rm.blocks), weights: rm.weights, note: rm.note, substituted: rm.substituted, dispose: () => rm.dispose() };
   } catch (e) {
     quietly(() => rm.dispose());
     throw e;
@@ -230,6 +234,7 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
   const loaded = await loadForBench(target, opts);
   const rm = loaded.model;
   try {
+    if (loaded.substituted && loaded.note) hooks.onNote?.(loaded.note);
     const onnx = isOnnxFile(rm);
     const asked = onnx ? onnxEngines(opts.engines, rm.name) : opts.engines;
     const statuses = await (hooks.probe ?? (onnx ? probeForOnnx : probeAll))();

@@ -11,10 +11,13 @@ import { resolveModelPath } from '../load/paths.js';
  * sized from the file and --input-shape, the batch left to each --batch where the file's
  * first dimension is open. Undefined for files of other formats.
  */
-export async function loadOnnxForBench(target: string, opts: { inputShapes?: InputShapeArg[]; batches?: number[] }): Promise<{ model: OnnxFileModel; report: ModelReport } | undefined> {
+export async function loadOnnxForBench(
+  target: string,
+  opts: { inputShapes?: InputShapeArg[]; inputSize?: [number, number]; batches?: number[] },
+): Promise<{ model: OnnxFileModel; report: ModelReport } | undefined> {
   const { file } = await resolveModelPath(target);
   if ((await detectFormat(file)).name !== 'onnx') return undefined;
-  const opened = await openModelFile(file, { inputShapes: opts.inputShapes });
+  const opened = await openModelFile(file, { inputShapes: opts.inputShapes, inputSize: opts.inputSize });
   const onnx = opened.onnx;
   if (!onnx) return undefined;
   if (onnx.missingExternal.length > 0) {

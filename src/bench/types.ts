@@ -165,5 +165,5 @@ export const BENCH_CONVENTIONS: Record<string, string> = {
   firstRunMs: 'the first run, reported apart; a warm-up run excluded from the statistics with the others, unless --warmup 0 made it the first timed run',
   peakRssBytes: "largest resident set size of the whole process, sampled after preparing and after every run (warm-up included) of that engine and batch; it includes what earlier engines left behind",
   rssGrowthBytes: "peakRssBytes minus the process's resident set size just before that engine loaded the model: the memory the engine added, per engine",
-  weights: 'zoo models run with seeded random weights: latency does not depend on their values',
+  weights: "zoo models, and files without weights or whose weight shards are missing, run with seeded random weights (model.weights says which): latency does not depend on their values",
 };

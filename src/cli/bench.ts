@@ -7,7 +7,7 @@ import { addFileOptions, addModelOptions, modelOptions, type FileFlags, type Mod
 import { modelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { parseBatches, parseEngines, parseNonNegativeInt, parsePositiveInt, parseSeconds, parseSeed } from './parse.js';
-import { showProgress, useColor } from './terminal.js';
+import { showProgress, stderrNote, useColor } from './terminal.js';
 
 type BenchFormat = 'table' | 'json' | 'markdown';
 
@@ -75,7 +75,14 @@ export function benchCommand(program: Command): void {
     const bar = progressBar(showProgress(f.format));
     let report: BenchReport;
     try {
-      report = await benchModel(m.target, opts, { onProgress: (d, t, label) => bar.update(d, t, label), onStage: (label) => bar.update(1, 1, label) });
+      report = await benchModel(m.target, opts, {
+        onProgress: (d, t, label) => bar.update(d, t, label),
+        onStage: (label) => bar.update(1, 1, label),
+        onNote: (text) => {
+          bar.clear();
+          stderrNote(`${m.label}: ${text}`);
+        },
+      });
     } finally {
       bar.clear();
     }

@@ -11,7 +11,7 @@ import { addFileOptions, addModelOptions, fileOptions, modelOptions, type FileFl
 import { modelArg, type ModelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { parseEngine, parsePositiveInt } from './parse.js';
-import { showProgress, useColor, withStatus } from './terminal.js';
+import { showProgress, stderrNote, useColor, withStatus } from './terminal.js';
 
 type CheckFlags = ModelFlags & FileFlags & {
   format: CheckFormat;
@@ -66,14 +66,18 @@ async function measureLatency(m: ModelArg, f: CheckFlags, run: LatencySettings):
   const { benchModel } = await import('../bench/bench.js');
   const report = await withStatus(showProgress(f.format), `timing ${m.label}`, () =>
     // Without --engine: 'auto', the fastest engine this machine has that can run the model.
-    benchModel(m.target, { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: m.options, inputShapes: f.inputShape }),
+    benchModel(
+      m.target,
+      { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: m.options, inputShapes: f.inputShape },
+      { onNote: (text) => stderrNote(`${m.label}: ${text}`) },
+    ),
   );
   const timed = report.results.find((r) => r.status === 'ok');
   if (!timed || timed.status !== 'ok') {
     const why = report.results.map((r) => (r.status === 'ok' ? '' : r.reason)).filter(Boolean).join('; ');
     throw new DnarchError('BAD_OPTION', `--max-latency-ms: could not time ${m.label}${why ? `: ${why}` : ''}`);
   }
-  return { ms: timed.latencyMs.p50, run: { engine: timed.engine, batch: timed.batch, runs: timed.runs } };
+  return { ms: timed.latencyMs.p50, run: { engine: timed.engine, batch: timed.batch, runs: timed.runs, weights: report.model.weights } };
 }
 
 interface LatencySettings {

@@ -5,17 +5,18 @@ import { Option, type Command } from 'commander';
 import { DnarchError, fsReason } from '../errors.js';
 import type { ExportResult } from '../engines/export-types.js';
 import { grouped, mib } from '../report/units.js';
-import { addModelOptions, modelOptions, type ModelFlags } from './model-options.js';
+import { addFileOptions, addModelOptions, modelOptions, type FileFlags, type ModelFlags } from './model-options.js';
 import { modelArg, type ModelArg } from './model-arg.js';
 import { emit, stageFile } from './output.js';
 import { parseSeed } from './parse.js';
 import { showProgress, withStatus } from './terminal.js';
 import { SCHEMA_VERSION } from '../analysis/types.js';
 
-interface ExportFlags extends ModelFlags {
+interface ExportFlags extends ModelFlags, Omit<FileFlags, 'batch'> {
   onnx?: string;
   tfjs?: string;
   seed: number;
+  seededWeights?: boolean;
   force?: boolean;
   format: 'table' | 'json';
 }
@@ -68,7 +69,7 @@ async function exportModel(m: ModelArg, f: ExportFlags): Promise<ExportResult> {
     import('../engines/tfjs-export.js'),
   ]);
   const source = m.kind;
-  const runnable = await loadRunnableModel(m.target, { model: m.options, seed: f.seed });
+  const runnable = await loadRunnableModel(m.target, { model: m.options, inputShapes: f.inputShape, seed: f.seed, unusableWeights: f.seededWeights ? 'seed' : 'refuse' });
   try {
     // A file's note says why its own weights were not used; a zoo model's is about timing.
     const notes = source === 'file' && runnable.note ? [runnable.note] : [];
@@ -116,9 +117,10 @@ export function exportCommand(program: Command): void {
     .option('--onnx <file>', 'write an ONNX model (opset 17) to this file')
     .option('--tfjs <dir>', 'write a tfjs layers-model (model.json + 4 MiB weight shards) into this directory')
     .option('--seed <n>', 'seed of the random weights of zoo models and weightless files (as bench uses)', parseSeed, 1)
+    .option('--seeded-weights', "a file whose weight shards are missing: write seeded random weights instead (they are not the model's)")
     .option('--force', 'replace an existing --onnx file or non-empty --tfjs directory')
     .addOption(new Option('--format <fmt>', 'output format').choices(['table', 'json']).default('table'));
-  addModelOptions(cmd).action(async (name: string, f: ExportFlags) => {
+  addFileOptions(addModelOptions(cmd), { batch: false }).action(async (name: string, f: ExportFlags) => {
     const m = modelArg(name, modelOptions(f));
     if (!f.onnx && !f.tfjs) throw new DnarchError('BAD_OPTION', 'nothing to write: give --onnx <file> and/or --tfjs <dir>');
     if (f.onnx && f.tfjs && resolve(f.onnx) === resolve(f.tfjs)) throw new DnarchError('BAD_OPTION', '--onnx and --tfjs name the same path');

@@ -6,7 +6,7 @@ import { collectInputShape, parseAlpha, parseInputSize, parsePositiveInt } from 
 /** The options that shape a zoo architecture, shared by every command that builds one. */
 export function addModelOptions(cmd: Command): Command {
   return cmd
-    .option('--input-size <size>', 'input size, e.g. 224 or 160x192 (default: the model\'s own)', parseInputSize)
+    .option('--input-size <size>', 'input size, e.g. 224 or 160x192 (default: the model\'s own; model files: the height and width they leave open)', parseInputSize)
     .option('--classes <n>', 'number of classes of the top layer', parsePositiveInt)
     .option('--no-top', 'leave out the classifier (Keras include_top=False)')
     .addOption(new Option('--pooling <kind>', 'pooling at the end when --no-top').choices(['avg', 'max', 'none']))
@@ -27,7 +27,11 @@ export function modelOptions(f: ModelFlags): ModelOptions {
 
 /** The open dimensions of an ONNX file: --input-shape (repeatable), and --batch unless the command has its own. */
 export function addFileOptions(cmd: Command, opts: { batch: boolean } = { batch: true }): Command {
-  cmd.option('--input-shape <shape>', 'ONNX files: the size of an input, NAME=1x3x224x224 (repeatable; no NAME for a model with one input)', collectInputShape);
+  cmd.option(
+    '--input-shape <shape>',
+    'model files: the size of an input with open dimensions, ONNX with every dimension (NAME=1x3x224x224), layers models without the batch (NAME=224x224x3); repeatable; no NAME for a model with one input',
+    collectInputShape,
+  );
   if (opts.batch) cmd.option('--batch <n>', 'ONNX files: the value of a symbolic batch dimension (default 1)', parsePositiveInt);
   return cmd;
 }

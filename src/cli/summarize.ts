@@ -44,5 +44,9 @@ export const DEPTH_JSON_NOTE =
 export function strictCheck(report: ModelReport): void {
   if (report.complete) return;
   const missing = report.unsupported.map((u) => `${u.className} (${u.layers.length})`).join(', ');
-  throw new DnarchError('CHECK_FAILED', `--strict: no cost handler for ${missing}; totals are incomplete`);
+  const unknown = report.unknownCost?.length ?? 0;
+  const why = [missing ? `no cost handler for ${missing}` : '', unknown ? `cost unknown for ${unknown} layer(s) on open shapes (give --input-size or --input-shape)` : '']
+    .filter(Boolean)
+    .join('; ');
+  throw new DnarchError('CHECK_FAILED', `--strict: ${why}; totals are incomplete`);
 }

@@ -1,5 +1,7 @@
 /** What the terminal can show: colour, and progress on stderr. Decided here, once. */
 
+import { printableLine } from '../errors.js';
+
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
@@ -20,4 +22,9 @@ export async function withStatus<T>(enabled: boolean, label: string, work: () =>
   } finally {
     process.stderr.write('\r\x1b[2K');
   }
+}
+
+/** A note a person should not miss, as one line on stderr (over a status line, when one is drawn). */
+export function stderrNote(text: string): void {
+  process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[2K' : ''}dnarch: note: ${printableLine(text)}\n`);
 }

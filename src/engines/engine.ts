@@ -96,7 +96,7 @@ export function inputSpecs(model: EngineModel): InputSpec[] {
     if (shape.some((d) => d == null)) {
       throw new DnarchError(
         'BAD_INPUT',
-        `${model.name}: input ${i} (${t.name}) has an unknown dimension [${t.shape.map((d) => d ?? '?').join(', ')}]: inference needs a fixed input size`,
+        `${model.name}: input ${i} (${t.name}) has an unknown dimension [${t.shape.map((d) => d ?? '?').join(', ')}]: inference needs a fixed input size (give --input-size or --input-shape)`,
       );
     }
     return { name: t.name, shape: shape as number[] };

@@ -1,13 +1,16 @@
+import { dirname } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { buildModel } from '../api.js';
+import { buildModel, fileSizing } from '../api.js';
 import { DnarchError } from '../errors.js';
+import { graphFromTfjs } from '../graph/from-tfjs.js';
 import { detectFormat } from '../load/formats.js';
 import { kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../load/keras-archive.js';
 import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/model-file.js';
 import { OPAQUE_CLASS_NAME } from '../load/opaque-layer.js';
 import { resolveModelPath } from '../load/paths.js';
-import { readCapped } from '../load/safe-path.js';
+import { readCapped, resolveInsideIfPresent } from '../load/safe-path.js';
+import type { InputShapeArg } from '../load/onnx/inputs.js';
 import { loadWeights, manifestHasWeights } from '../load/weights.js';
 import type { ModelOptions } from '../zoo/options.js';
 import { ensureAnalysisBackend } from './analysis-backend.js';
@@ -25,17 +28,31 @@ export interface RunnableModel {
   weights: 'seeded' | 'file';
   /** Said to the user: where the weights come from when that is not obvious. */
   note?: string;
+  /** The file has weights of its own that could not be used (shards missing): seeded ones stand in. */
+  substituted?: true;
   /** Zoo models: each layer's block path (what the analysis folds by). */
   blocks?: Map<string, string[]>;
   dispose(): void;
 }
 
 export interface LoadRunnableOptions {
-  /** Shape of a zoo architecture (input size, classes, ...); refused for files. */
+  /** Shape of a zoo architecture (input size, classes, ...); for files only the input size of open dimensions. */
   model?: ModelOptions;
+  /** Files: sizes of their inputs' open dimensions (--input-shape, without the batch). */
+  inputShapes?: InputShapeArg[];
   /** Seed of the random weights (default 1). */
   seed?: number;
+  /**
+   * What to do with a file whose weights exist but cannot be used (shards missing, a .keras
+   * archive's weights unreadable): 'seed' them (bench, check: timing does not depend on the
+   * values), or 'refuse' (export without --seeded-weights: it would write weights that are
+   * not the model's). Default 'seed'.
+   */
+  unusableWeights?: 'seed' | 'refuse';
 }
+
+/** The flag that lets export write seeded weights in place of a file's own. */
+export const SEEDED_WEIGHTS_FLAG = '--seeded-weights';
 
 type AnyLayer = LayersModel['layers'][number];
 
@@ -60,11 +77,34 @@ export function refuseOpaque(model: LayersModel, label: string): void {
   }
 }
 
-/** tfjs model.json: its weightsManifest, set on the model by weight name. Returns false when it has none. */
-async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean> {
+/**
+ * The shard paths of a manifest when none of them is next to the model file (a model.json
+ * copied without its .bin files); undefined when any is there, for loadWeights to read or
+ * refuse (a shard missing from a set, a path that escapes the directory).
+ */
+async function allShardsMissing(file: string, manifest: unknown[]): Promise<string[] | undefined> {
+  const paths = manifest.flatMap((g) => {
+    const p = (g as { paths?: unknown } | null)?.paths;
+    return Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [];
+  });
+  if (paths.length === 0) return undefined;
+  for (const p of paths) {
+    const found = await resolveInsideIfPresent(dirname(file), p).catch(() => 'refused');
+    if (found !== undefined) return undefined;
+  }
+  return paths;
+}
+
+/**
+ * tfjs model.json: its weightsManifest, set on the model by weight name. Returns false when it
+ * has none, the shard paths when none of its shards is there.
+ */
+async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean | { missing: string[] }> {
   const json = JSON.parse((await readCapped(file, MAX_MODEL_JSON_BYTES)).toString('utf8')) as { weightsManifest?: unknown };
   const manifest = json.weightsManifest;
   if (!manifestHasWeights(manifest, file)) return false;
+  const missing = await allShardsMissing(file, manifest as unknown[]);
+  if (missing) return { missing };
   const weights = await loadWeights(file, manifest);
   // Keyed by the file's weight names: no prototype for a name like '__proto__' to reach.
   const named: tfc.NamedTensorMap = Object.create(null) as tfc.NamedTensorMap;
@@ -84,9 +124,13 @@ async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean
  * in order (Keras and tfjs agree on kernel/bias and gamma/beta/mean/variance order). Any
  * mismatch gives the reason and leaves the model untouched.
  */
-async function setKerasWeights(model: LayersModel, file: string): Promise<string | undefined> {
+async function setKerasWeights(model: LayersModel, file: string): Promise<{ why: string; absent?: true } | undefined> {
   const archive = await readKerasArchive(file);
-  if (!archive.weights) return archive.weightsNote ?? 'the archive has no weights';
+  if (!archive.weights) {
+    // An archive saved without weights is a topology, as a to_json() file; weights it has in a form dnarch cannot read are not.
+    const why = archive.weightsNote ?? 'the archive has no weights';
+    return /the archive has no /.test(why) ? { why, absent: true } : { why };
+  }
   const layerOf = new Map(kerasWeightPaths(archive.config).map((p) => [p.path, p.layer]));
   const byName = new Map<string, AnyLayer>();
   const collect = (layers: readonly AnyLayer[], prefix: string): void => {
@@ -99,9 +143,9 @@ async function setKerasWeights(model: LayersModel, file: string): Promise<string
   collect(model.layers, '');
   const pairs: [{ write(t: tfc.Tensor): unknown }, tfc.Tensor][] = [];
   const assigned = new Set<unknown>();
-  const fail = (why: string): string => {
+  const fail = (why: string): { why: string } => {
     tfc.dispose(pairs.map((p) => p[1]));
-    return why;
+    return { why };
   };
   for (const group of archive.weights.values() as Iterable<KerasWeightGroup>) {
     const name = layerOf.get(group.path) ?? group.layerName;
@@ -124,25 +168,39 @@ async function setKerasWeights(model: LayersModel, file: string): Promise<string
 }
 
 async function fromFile(target: string, opts: LoadRunnableOptions): Promise<RunnableModel> {
-  if (opts.model && Object.values(opts.model).some((v) => v !== undefined)) {
-    throw new DnarchError('BAD_OPTION', `--input-size, --classes, --no-top, --pooling and --alpha apply to zoo models, not to ${target}`);
-  }
+  const sizes = fileSizing(target, opts.model ?? {}, { inputShapes: opts.inputShapes });
   await ensureAnalysisBackend();
-  const model = await loadModelFile(target);
+  const model = await loadModelFile(target, sizes);
   const base = { name: target, model, dispose: () => model.dispose() };
   try {
     refuseOpaque(model, target);
+    // Walking the graph refuses what building it let through: a nested model called on an input too small for it.
+    graphFromTfjs(model);
     // The same file and format the loader took (src/load/paths.ts, formats.ts).
     const { file } = await resolveModelPath(target);
     const seeded = (note: string): RunnableModel => {
-      seedWeights(model, opts.seed ?? 1);
+      seedWeights(model, opts.seed ?? 1, target);
       return { ...base, weights: 'seeded', note };
     };
+    /** The file has weights that cannot be used: seeded, unless asked to refuse. */
+    const unusable = (why: string): RunnableModel => {
+      if (opts.unusableWeights === 'refuse') {
+        throw new DnarchError('BAD_INPUT', `${target}: ${why}: exporting it would write seeded random weights, not the model's; add ${SEEDED_WEIGHTS_FLAG} to write them anyway`);
+      }
+      return { ...seeded(`${why}: seeded random weights stand in for them`), substituted: true };
+    };
     if ((await detectFormat(file)).name === 'keras') {
-      const why = await setKerasWeights(model, file);
-      return why === undefined ? { ...base, weights: 'file' } : seeded(`the .keras weights were not used (${why}): seeded random weights`);
+      const failed = await setKerasWeights(model, file);
+      if (failed === undefined) return { ...base, weights: 'file' };
+      const why = `the .keras weights were not used (${failed.why})`;
+      return failed.absent ? seeded(`${why}: seeded random weights`) : unusable(why);
     }
-    if (await setTfjsWeights(model, file)) return { ...base, weights: 'file' };
+    const set = await setTfjsWeights(model, file);
+    if (set === true) return { ...base, weights: 'file' };
+    if (set !== false) {
+      const shown = set.missing.length > 3 ? `${set.missing.slice(0, 3).join(', ')}, ... (${set.missing.length} in all)` : set.missing.join(', ');
+      return unusable(`its weight shards are missing (${shown}: not in ${dirname(file)})`);
+    }
     return seeded('the file has no weights: seeded random weights');
   } catch (e) {
     model.dispose();
@@ -156,10 +214,11 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
  */
 export async function loadRunnableModel(target: string, opts: LoadRunnableOptions = {}): Promise<RunnableModel> {
   if (looksLikePath(target)) return fromFile(target, opts);
+  if (opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of model files; ${target} is a zoo model (use --input-size)`);
   const built = await buildModel(target, opts.model ?? {});
   try {
     const model = built.model;
-    seedWeights(model, opts.seed ?? 1);
+    seedWeights(model, opts.seed ?? 1, built.entry.name);
     return { name: built.entry.name, model, weights: 'seeded', note: 'seeded random weights (timing does not depend on their values)', blocks: built.blocks, dispose: () => built.dispose() };
   } catch (e) {
     built.dispose();

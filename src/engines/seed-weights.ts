@@ -1,6 +1,8 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
+import { DnarchError } from '../errors.js';
 import { walkCalls } from '../graph/layer-order.js';
+import { DEFAULT_MAX_WEIGHT_BYTES } from '../load/weights.js';
 import { isContainer, type Layer } from './onnx/layer-call.js';
 
 /**
@@ -22,10 +24,31 @@ import { isContainer, type Layer } from './onnx/layer-call.js';
  * (the input that took the longer path) is damped by 1/sqrt(number of Adds): the variance
  * then grows by at most (1 + 1/N)^N < e over the whole model, whatever its depth.
  */
-export function seedWeights(model: LayersModel, seed = 1): void {
+export function seedWeights(model: LayersModel, seed = 1, label = model.name): void {
+  checkSeedBudget(model, label);
   const separable = separableDepthwise(model);
   model.weights.forEach((v, index) => fill(v, mix(seed, index), separable.has(v.id) ? 1 : 2));
   dampResiduals(model);
+}
+
+/** Most bytes of seeded weights: the limit on weights read from a file (src/load/weights.ts), 2 GiB. */
+export const MAX_SEEDED_BYTES = DEFAULT_MAX_WEIGHT_BYTES;
+
+/**
+ * Refuses, by arithmetic on the weights' shapes and before any value is written, a model whose
+ * seeded float32 weights would pass MAX_SEEDED_BYTES (2e9 parameters: 8e9 bytes). Building the
+ * topology allocates nothing (zeros are lazy); filling every weight with random values would.
+ */
+export function checkSeedBudget(model: LayersModel, label: string): void {
+  const params = model.weights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 0), 1), 0);
+  const bytes = params * 4;
+  if (bytes > MAX_SEEDED_BYTES) {
+    const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+    throw new DnarchError(
+      'BAD_INPUT',
+      `${label}: ${params.toLocaleString('en-US')} parameters need ${gib(bytes)} of float32 weights to run, more than the limit of ${gib(MAX_SEEDED_BYTES)}: too large to seed for bench or export`,
+    );
+  }
 }
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; floats in [0, 1). */

@@ -1,4 +1,6 @@
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
+import { impossibleOutput } from '../analysis/geometry.js';
+import { DnarchError } from '../errors.js';
 import { layerOrder, walkCalls } from './layer-order.js';
 import type { LayerGraph, LayerNode, Shape, WeightInfo } from './types.js';
 
@@ -218,6 +220,9 @@ class GraphBuilder {
     const outputShapes = outer ? [outer.shape] : this.outputShapes(layer, node, inputShapes);
     scope.made.set(node, { name, shapes: outputShapes });
     const graphNode = nodeOf(layer, name, { inbound: reads.map((r) => r.name), inputShapes, outputShapes }, block);
+    // A nested model called on a smaller input than it was built for can still end up here.
+    const impossible = impossibleOutput(graphNode);
+    if (impossible) throw new DnarchError('BAD_INPUT', impossible);
     this.nodes.push(graphNode);
     this.uses.set(layer, [...(this.uses.get(layer) ?? []), { key: [...scope.key, k], node: graphNode }]);
   }

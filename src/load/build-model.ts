@@ -1,6 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { impossibleOutput, impossibleReshape } from '../analysis/geometry.js';
 import { DnarchError } from '../errors.js';
+import type { Shape } from '../graph/types.js';
 import { LIMITS, oneLine, q, registry, type Json } from './keras-config.js';
 import { OPAQUE_CLASS_NAME } from './opaque-layer.js';
 
@@ -22,7 +24,6 @@ const classOf = (layer: TfLayer): string => {
   }
 };
 
-type Shape = (number | null)[];
 const known = (s: Shape): s is number[] => s.every((d) => typeof d === 'number' && d >= 0);
 const product = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
@@ -65,6 +66,20 @@ function shapeProblem(layer: TfLayer, inputs: unknown): string | undefined {
   return undefined;
 }
 
+/** The shapes of symbolic tensors (one or a list); [] for anything else. */
+const shapesOf = (t: unknown): Shape[] =>
+  (Array.isArray(t) ? t : [t]).map((x) => (x as { shape?: unknown })?.shape).filter((s): s is Shape => Array.isArray(s));
+
+/** A layer whose output would have a size below 1 (a kernel larger than its input) stops the build, named. */
+function refuseImpossible(file: string, layer: TfLayer, input: unknown, output: unknown): void {
+  const outputShapes = shapesOf(output);
+  const className = classOf(layer);
+  if (className !== 'Reshape' && !outputShapes.some((s) => s.some((d) => typeof d === 'number' && d < 1))) return;
+  const node = { name: layer.name, className, config: layer.getConfig() as Record<string, unknown>, inputShapes: shapesOf(input), outputShapes };
+  const why = impossibleOutput(node) ?? impossibleReshape(node);
+  if (why) throw new DnarchError('BAD_INPUT', `${file}: ${why}`);
+}
+
 /**
  * Runs tfjs' loader on a normalized topology (normalizeTopology's output). While it runs,
  * synchronously: each layer's deserialization, call and weight creation is watched, so a
@@ -86,11 +101,14 @@ export async function modelFromTopology(file: string, topology: Record<string, u
   proto.apply = function (this: TfLayer, ...args: unknown[]) {
     const problem = shapeProblem(this, args[0]);
     if (problem) throw new DnarchError('BAD_INPUT', `${file}: layer ${q(this.name)} (${classOf(this)}): ${problem}`);
+    let output: unknown;
     try {
-      return saved.apply.apply(this, args);
+      output = saved.apply.apply(this, args);
     } catch (e) {
       throw named(e, this.name, classOf(this));
     }
+    refuseImpossible(file, this, args[0], output);
+    return output;
   };
   proto.addWeight = function (this: TfLayer, ...args: unknown[]) {
     const [weight, shape] = args as [string, number[]];

@@ -112,19 +112,20 @@ async function openOnnxFormat(s: Sniff, opts: FileOptions): Promise<OpenedModel>
   };
 }
 
-async function openLayersFormat(s: Sniff, name: string): Promise<OpenedModel> {
+async function openLayersFormat(s: Sniff, name: string, opts: FileOptions): Promise<OpenedModel> {
   const { layersGraph } = await import('./layers-file.js');
+  const notes: string[] = [];
   return {
     file: s.file,
-    graph: await layersGraph(s.file),
+    graph: await layersGraph(s.file, opts, notes),
     format: { name, details: {} },
-    notes: [],
+    notes,
     engine: { analysis: 'tfjs cpu', note: 'shape inference only: no weights are computed or read' },
   };
 }
 
 /** A JSON file: a tfjs layers-model or a Keras to_json() topology; a graph model is named as such. */
-async function openJson(s: Sniff): Promise<OpenedModel> {
+async function openJson(s: Sniff, opts: FileOptions): Promise<OpenedModel> {
   const json = await s.json();
   const obj = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
   const topology = obj?.modelTopology as Record<string, unknown> | undefined;
@@ -135,7 +136,7 @@ async function openJson(s: Sniff): Promise<OpenedModel> {
     );
   }
   if (obj && ['modelTopology', 'class_name', 'model_config'].some((k) => Object.hasOwn(obj, k))) {
-    return openLayersFormat(s, Object.hasOwn(obj, 'modelTopology') ? 'tfjs-layers' : 'keras-json');
+    return openLayersFormat(s, Object.hasOwn(obj, 'modelTopology') ? 'tfjs-layers' : 'keras-json', opts);
   }
   throw new DnarchError(
     'BAD_INPUT',
@@ -145,7 +146,7 @@ async function openJson(s: Sniff): Promise<OpenedModel> {
 
 /** The formats in detection order. */
 export const FORMATS: readonly ModelFormat[] = [
-  { name: 'keras', match: (s) => isZipMagic(s.head), open: (s) => openLayersFormat(s, 'keras') },
+  { name: 'keras', match: (s) => isZipMagic(s.head), open: (s, opts) => openLayersFormat(s, 'keras', opts) },
   {
     name: 'hdf5',
     match: (s) => isHdf5Magic(s.head),
@@ -160,7 +161,7 @@ export const FORMATS: readonly ModelFormat[] = [
   { name: 'git-lfs-pointer', match: (s) => isGitLfsPointer(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
   { name: 'html', match: (s) => isHtml(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
   { name: 'nul-bytes', match: (s) => isAllNul(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
-  { name: 'json', match: (s) => firstChar(s.head) === '{' || firstChar(s.head) === '[', open: (s) => openJson(s) },
+  { name: 'json', match: (s) => firstChar(s.head) === '{' || firstChar(s.head) === '[', open: (s, opts) => openJson(s, opts) },
 ];
 
 async function sniff(file: string): Promise<Sniff> {
@@ -203,8 +204,8 @@ export async function openModelFile(arg: string, opts: FileOptions = {}): Promis
   const resolved = await resolveModelPath(arg);
   const { sniff: s, format } = await detectFormat(resolved.file);
   if (!format) throw notAModel(resolved.file);
-  if (format.name !== 'onnx' && !opts.lenient && (opts.inputShapes?.length || opts.batch !== undefined)) {
-    throw new DnarchError('BAD_OPTION', `--input-shape and --batch set the open dimensions of ONNX files; ${resolved.file} is ${format.name === 'json' ? 'a JSON model' : `a ${format.name} file`}`);
+  if (format.name !== 'onnx' && !opts.lenient && opts.batch !== undefined) {
+    throw new DnarchError('BAD_OPTION', `--batch sets the open batch dimension of ONNX files; ${resolved.file} is ${format.name === 'json' ? 'a JSON model' : `a ${format.name} file`}, analysed per sample`);
   }
   const opened = await format.open(s, opts);
   if (resolved.note) opened.notes.unshift(resolved.note);

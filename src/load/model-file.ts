@@ -4,6 +4,7 @@ import { detectFormat, MAX_MODEL_JSON_BYTES, notAModel } from './formats.js';
 import { readKerasArchive } from './keras-archive.js';
 import { modelFromTopology } from './build-model.js';
 import { normalizeTopology } from './keras-config.js';
+import { applyInputSizes, type InputSizes } from './input-sizes.js';
 import { resolveModelPath } from './paths.js';
 
 export { MAX_MODEL_JSON_BYTES };
@@ -41,8 +42,13 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
   throw new DnarchError('BAD_INPUT', `${file} is not a layers model`);
 }
 
-/** Builds the tfjs LayersModel of a model file's topology, with zero-initialised weights. */
-export async function loadModelFile(arg: string): Promise<LayersModel> {
+/**
+ * Builds the tfjs LayersModel of a model file's topology, with zero-initialised weights, its
+ * open input dimensions sized as asked (input-sizes.ts); `notes` gets what is still open.
+ */
+export async function loadModelFile(arg: string, sizes: InputSizes = {}, notes: string[] = []): Promise<LayersModel> {
   const { file } = await resolveModelPath(arg);
-  return modelFromTopology(file, await topologyOf(file));
+  const sized = applyInputSizes(file, await topologyOf(file), sizes);
+  notes.push(...sized.notes);
+  return modelFromTopology(file, sized.topology);
 }

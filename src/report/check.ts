@@ -44,13 +44,14 @@ export function verdict(c: CheckReport): string {
 function incompleteNote(c: CheckReport): string | null {
   if (c.complete) return null;
   const classes = c.unsupported.map((u) => `${u.className} (${u.layers})`).join(', ');
-  return `Totals are incomplete: no cost handler for ${classes}. MACs and FLOPs are lower bounds (≥); a budget on a lower bound is UNKNOWN and fails the check.`;
+  const why = [classes ? `no cost handler for ${classes}` : '', c.unknownCost ? `${c.unknownCost} layer(s) on open shapes (give --input-size or --input-shape)` : ''].filter(Boolean).join('; ');
+  return `Totals are incomplete: ${why}. MACs and FLOPs are lower bounds (≥); a budget on a lower bound is UNKNOWN and fails the check.`;
 }
 
 function latencyNote(c: CheckReport): string | null {
   if (!c.latency) return null;
-  const { engine, batch, runs } = c.latency;
-  return `Latency: median (p50) of ${runs} timed runs, engine ${engine}, batch ${batch}.`;
+  const { engine, batch, runs, weights } = c.latency;
+  return `Latency: median (p50) of ${runs} timed runs, engine ${engine}, batch ${batch}${weights === 'seeded' ? ', seeded random weights' : ''}.`;
 }
 
 export function renderCheckTable(c: CheckReport, opts: { color: boolean }): string {

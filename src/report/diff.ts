@@ -56,7 +56,7 @@ export function headline(d: ModelDiff): string {
 
 const lowerBoundNote = (d: ModelDiff): string | null => {
   const partial = [d.a, d.b].filter((m) => !m.complete).map((m) => m.label);
-  return partial.length ? `Some layers of ${partial.join(' and ')} have no cost handler: their MACs and FLOPs are lower bounds.` : null;
+  return partial.length ? `Some layers of ${partial.join(' and ')} have unknown costs (no cost handler, or open shapes): their MACs and FLOPs are lower bounds.` : null;
 };
 
 const rfText = (rf: ReceptiveField | null): string => fieldText(rf);

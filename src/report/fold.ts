@@ -15,6 +15,8 @@ export interface Row {
   /** Nesting level, for indentation. */
   level: number;
   layers: number;
+  /** Some layer of the row has an unknown cost (open shapes): its MACs and FLOPs are at least these. */
+  unknownCost?: true;
 }
 
 const rowOf = (l: LayerReport): Row => ({
@@ -28,6 +30,7 @@ const rowOf = (l: LayerReport): Row => ({
   receptiveField: l.receptiveField,
   level: 0,
   layers: 1,
+  ...(l.unknownCost ? { unknownCost: true as const } : {}),
 });
 
 /**
@@ -36,6 +39,12 @@ const rowOf = (l: LayerReport): Row => ({
  * (ResNet: 1 = stages, 2 = blocks, with the stem as one row), keeping first-appearance
  * order; layers outside any block (the input) stay as they are.
  */
+/** A row's MACs or FLOPs as text: "?" when unknown, "≥ n" when only part of it is known. */
+export function costText(row: Row, value: number, format: (n: number) => string): string {
+  if (!row.unknownCost) return format(value);
+  return value > 0 ? `≥ ${format(value)}` : '?';
+}
+
 export function foldRows(report: ModelReport, depth?: number): Row[] {
   if (depth === undefined) return report.layers.map(rowOf);
   const rows: Row[] = [];
@@ -62,6 +71,7 @@ export function foldRows(report: ModelReport, depth?: number): Row[] {
     row.activationBytes += l.activationBytes;
     row.layers += 1;
     row.kind = `${row.layers} layers`;
+    if (l.unknownCost) row.unknownCost = true;
   }
   return rows;
 }

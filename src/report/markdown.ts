@@ -1,5 +1,5 @@
 import type { ModelReport } from '../analysis/types.js';
-import { foldRows } from './fold.js';
+import { costText, foldRows } from './fold.js';
 import { totalsLines } from './summary.js';
 import { fieldText, grouped, shapeText } from './units.js';
 
@@ -12,7 +12,7 @@ export function renderMarkdown(r: ModelReport, opts: { depth?: number } = {}): s
   const rows = foldRows(r, opts.depth).map(
     (row) =>
       `| ${escape(row.name)} | ${escape(row.kind)} | ${shapeText(row.outputShape, r.model.wholeShapes)} | ${fieldText(row.receptiveField)} | ${grouped(row.params)} | ` +
-      `${grouped(row.macs)} | ${grouped(row.flops)} | ${grouped(row.activationBytes)} |`,
+      `${costText(row, row.macs, grouped)} | ${costText(row, row.flops, grouped)} | ${grouped(row.activationBytes)} |`,
   );
   const totals = totalsLines(r).map(([k, v]) => `| ${escape(k.trim())} | ${escape(v)} |`);
   return [

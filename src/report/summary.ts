@@ -7,14 +7,29 @@ function fieldLine(rf: ModelReport['totals']['receptiveField']): string {
   return `${perAxis(rf.size)} px, effective stride ${perAxis(rf.stride)}, effective padding ${perAxis(rf.padding)} (last spatial layer)`;
 }
 
+/** "≥ " before a total that is a lower bound. */
+const atLeast = (r: ModelReport): string => (r.complete ? '' : '≥ ');
+
+const SHOWN_NAMES = 4;
+
+/** Why a report's totals are lower bounds: classes without a cost handler, layers on shapes left open. */
+export function incompleteReason(r: Pick<ModelReport, 'unsupported' | 'unknownCost'>): string {
+  const parts: string[] = [];
+  if (r.unsupported.length > 0) parts.push(`no cost for ${r.unsupported.map((u) => `${u.className} x${u.layers.length}`).join(', ')}`);
+  const unknown = r.unknownCost ?? [];
+  if (unknown.length > 0) {
+    const names = unknown.slice(0, SHOWN_NAMES).join(', ') + (unknown.length > SHOWN_NAMES ? `, ... (${unknown.length} in all)` : '');
+    parts.push(`cost unknown for ${unknown.length} layer${unknown.length === 1 ? '' : 's'} whose shapes are open (${names})`);
+  }
+  return parts.join('; ');
+}
+
 /** The totals under a per-layer table, as label / value pairs shared by every text format. */
 export function totalsLines(r: ModelReport): [string, string][] {
   const t = r.totals;
   const weights = Object.entries(t.weightBytes)
     .map(([dtype, b]) => `${bytes(b)} ${dtype}`)
     .join(', ');
-  // As check prints them: an incomplete report's MACs and FLOPs are lower bounds.
-  const atLeast = r.complete ? '' : '≥ ';
   const lines: [string, string][] = [
     ['Model', `${r.model.name} (input ${r.model.inputShapes.map((s) => shapeText(s, r.model.wholeShapes)).join(', ')})`],
     ...formatLine(r),
@@ -24,8 +39,8 @@ export function totalsLines(r: ModelReport): [string, string][] {
     ...byDtype(t),
     ['Weights', weights || '0'],
     ...constantsLine(t),
-    ['MACs', `${atLeast}${grouped(t.macs)} (${si(t.macs)})`],
-    ['FLOPs', `${atLeast}${grouped(t.flops)} (${si(t.flops)}; 2 x MACs + element-wise)`],
+    ['MACs', `${atLeast(r)}${grouped(t.macs)} (${si(t.macs)})`],
+    ['FLOPs', `${atLeast(r)}${grouped(t.flops)} (${si(t.flops)}; 2 x MACs + element-wise)`],
     ['Activations', `${bytes(t.activations.sumBytes)} in all, peak ${bytes(t.activations.peakBytes)} at ${t.activations.peakAt}`],
     ['Depth', `${t.depth} layers with weights, ${t.layers} layers in all`],
     ['Receptive field', fieldLine(t.receptiveField)],
@@ -36,10 +51,7 @@ export function totalsLines(r: ModelReport): [string, string][] {
     const first = r.misalignedMerges[0];
     lines.push(['Misaligned', `${r.misalignedMerges.length} merge(s), first ${first.layer}: ${first.reason}`]);
   }
-  if (!r.complete) {
-    const missing = r.unsupported.map((u) => `${u.className} x${u.layers.length}`).join(', ');
-    lines.push(['Incomplete', `no cost for ${missing}: totals are lower bounds (≥)`]);
-  }
+  if (!r.complete) lines.push(['Incomplete', `${incompleteReason(r)}: totals are lower bounds (≥)`]);
   for (const note of r.notes ?? []) lines.push(['Note', note]);
   return lines;
 }

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { ModelReport } from '../analysis/types.js';
-import { foldRows, type Row } from './fold.js';
+import { costText, foldRows, type Row } from './fold.js';
 import { totalsLines } from './summary.js';
 import { fieldText, grouped, shapeText, si } from './units.js';
 
@@ -29,8 +29,8 @@ function rowCells(row: Row, totalMacs: number, whole: boolean, c: InstanceType<t
     shapeText(row.outputShape, whole),
     fieldText(row.receptiveField),
     row.params ? grouped(row.params) : c.dim('0'),
-    row.macs ? si(row.macs) : c.dim('0'),
-    row.flops ? si(row.flops) : c.dim('0'),
+    row.unknownCost ? c.yellow(costText(row, row.macs, si)) : row.macs ? si(row.macs) : c.dim('0'),
+    row.unknownCost ? c.yellow(costText(row, row.flops, si)) : row.flops ? si(row.flops) : c.dim('0'),
     `${c.cyan(bar(share))} ${share >= 0.001 ? (share * 100).toFixed(1) + '%' : ''}`.trimEnd(),
   ];
 }

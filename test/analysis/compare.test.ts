@@ -210,7 +210,7 @@ describe('compareReports: reading', () => {
     const field = lines.find((l) => l.startsWith('Receptive field'));
     expect(field).toContain('gamma n/a');
     expect(field).not.toContain('larger');
-    expect(lines.at(-1)).toBe('gamma has layers without a cost handler: its MACs and FLOPs are lower bounds.');
+    expect(lines.at(-1)).toBe('gamma has layers of unknown cost (no cost handler, or open shapes): its MACs and FLOPs are lower bounds.');
   });
 
   it('says "and" when size and compute go the same way', () => {

@@ -211,14 +211,17 @@ describe('rules are looked up in a Map', () => {
     expect(COST_HANDLERS.has(name)).toBe(false);
   });
 
-  it('a node of such a kind is reported unsupported, and an unknown shape leaves the totals incomplete', () => {
+  it('a node of such a kind is reported unsupported; a known kind on an unknown shape has an unknown cost; both leave the totals incomplete', () => {
     const input: LayerNode = { ...node('InputLayer', [], [[2, 8]]), name: 'x' };
     const odd: LayerNode = { ...node('constructor', [[2, 8]], [[2, 8]]), name: 'odd', inbound: ['x'] };
     const unknown: LayerNode = { ...node('MatMul', [[2, 8]], [[2, null]], { operandShapes: [[2, 8], [8, null]] }), name: 'mm', inbound: ['odd'] };
     const graph: LayerGraph = { name: 'g', inputs: ['x'], outputs: ['mm'], nodes: [input, odd, unknown] };
     const r = analyzeGraph(graph);
     expect(r.complete).toBe(false);
-    expect(r.unsupported.map((u) => u.className).sort()).toEqual(['MatMul', 'constructor']);
+    expect(r.unsupported.map((u) => u.className)).toEqual(['constructor']);
+    // MatMul has a cost rule: on a shape with an open dimension its cost is unknown, not unsupported
+    expect(r.unknownCost).toEqual(['mm']);
+    expect(r.layers.find((l) => l.name === 'mm')).toMatchObject({ supported: true, unknownCost: true, macs: 0 });
     expect(r.totals.macs).toBe(0);
     expect(r.layers.find((l) => l.name === 'mm')?.note).toContain('not fully known');
   });

@@ -113,7 +113,8 @@ describe('dnarch check --max-latency-ms (the value is timed; the budget check it
   it('passes a limit no run can miss, saying how it was timed', { timeout: TIMEOUT }, () => {
     const { status, report } = checkJson([BASE, '--max-latency-ms', '600000', '--runs', '2', '--engine', 'wasm']);
     expect(status).toBe(0);
-    expect(report.latency).toEqual({ engine: 'wasm', batch: 1, runs: 2, statistic: 'p50' });
+    // base.json is a topology without a weightsManifest: timed with seeded weights, and the report says so
+    expect(report.latency).toEqual({ engine: 'wasm', batch: 1, runs: 2, weights: 'seeded', statistic: 'p50' });
     expect(report.budgets[0]).toMatchObject({ metric: 'latencyMs', limit: 600_000, status: 'pass' });
     expect(report.budgets[0].value).toBeGreaterThan(0);
   });
@@ -121,7 +122,7 @@ describe('dnarch check --max-latency-ms (the value is timed; the budget check it
   it('fails a 0 ms limit with exit 1', { timeout: TIMEOUT }, () => {
     const r = dnarch(['check', BASE, '--max-latency-ms', '0', '--runs', '2', '--engine', 'wasm']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('Latency: median (p50) of 2 timed runs, engine wasm, batch 1.');
+    expect(r.stdout).toContain('Latency: median (p50) of 2 timed runs, engine wasm, batch 1, seeded random weights.');
     expect(r.stderr).toBe('dnarch: check failed: over budget: --max-latency-ms\n');
   });
 

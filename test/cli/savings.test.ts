@@ -113,7 +113,9 @@ describe('model file errors: exit 2, one line', () => {
   });
 
   it('zoo options on a file', { timeout: TIMEOUT }, () => {
-    expectUsageError(dnarch(['summarize', FIXTURE, '--input-size', '64']), ['apply to zoo models']);
+    expectUsageError(dnarch(['summarize', FIXTURE, '--classes', '10']), ['apply to zoo models']);
+    // --input-size sizes only what a file leaves open: this one fixes its input at 28x28
+    expectUsageError(dnarch(['summarize', FIXTURE, '--input-size', '64']), ['--input-size 64x64', 'fixed height of 28']);
   });
 });
 

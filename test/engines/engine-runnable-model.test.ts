@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,43 @@ describe('loadRunnableModel', () => {
     cpSync('fixtures/models/shards', dir, { recursive: true });
     rmSync(join(dir, 'group1-shard2of2.bin'));
     await expect(loadRunnableModel(join(dir, 'model.json'))).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('group1-shard2of2.bin') });
+  });
+
+  it('a model.json copied without any of its shards runs with seeded weights, and says which files are missing', async () => {
+    const dir = join(tmp, 'no-shards');
+    mkdirSync(dir);
+    cpSync('fixtures/models/shards/model.json', join(dir, 'model.json'));
+    const rm = await loadRunnableModel(join(dir, 'model.json'));
+    try {
+      expect(rm.weights).toBe('seeded');
+      expect(rm.substituted).toBe(true);
+      expect(rm.note).toBe(`its weight shards are missing (group1-shard1of2.bin, group1-shard2of2.bin: not in ${dir}): seeded random weights stand in for them`);
+      // dense/kernel [2,3] and dense/bias [3], as the manifest declares them
+      expect(rm.model.getLayer('dense').getWeights().map((w) => w.shape)).toEqual([[2, 3], [3]]);
+      expect(rm.model.weights.some((w) => w.read().dataSync().some((v) => v !== 0))).toBe(true);
+    } finally {
+      rm.dispose();
+    }
+    // export asks first: it would write weights that are not the model's
+    await expect(loadRunnableModel(join(dir, 'model.json'), { unusableWeights: 'refuse' })).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/its weight shards are missing .*not the model's; add --seeded-weights/),
+    });
+  });
+
+  it('a model too large to seed is refused by arithmetic before a weight is filled: 40000 x 50000 + 50000 parameters', async () => {
+    const params = 40000 * 50000 + 50000;
+    const gib = ((params * 4) / 2 ** 30).toFixed(2);
+    const file = join(tmp, 'huge.json');
+    const layers = [
+      { class_name: 'InputLayer', config: { batch_input_shape: [null, 40000], dtype: 'float32', name: 'x' }, name: 'x', inbound_nodes: [] },
+      { class_name: 'Dense', config: { name: 'big', units: 50000 }, name: 'big', inbound_nodes: [[['x', 0, 0, {}]]] },
+    ];
+    writeFileSync(file, JSON.stringify({ class_name: 'Functional', config: { name: 'huge', layers, input_layers: [['x', 0, 0]], output_layers: [['big', 0, 0]] } }));
+    await expect(loadRunnableModel(file)).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: `${file}: ${params.toLocaleString('en-US')} parameters need ${gib} GiB of float32 weights to run, more than the limit of 2.00 GiB: too large to seed for bench or export`,
+    });
   });
 
   it('a short shard is BAD_INPUT naming the file', async () => {

@@ -90,12 +90,67 @@ function assign(graph: OnnxGraph, file: string, args: InputShapeArg[], lenient: 
 export const sizeExample = (p: PlannedInput): string =>
   p.dims ? p.dims.map((d, i) => d ?? `<${typeof p.declared?.[i] === 'string' ? p.declared[i] : `d${i}`}>`).join('x') : '<dims>';
 
+/** Where an image input (rank 4) keeps its height and width: NCHW unless the file fixes the last dimension and leaves the second open (NHWC). */
+const spatialAxes = (dims: readonly DeclaredDim[]): [number, number] =>
+  typeof dims[3] === 'number' && typeof dims[1] !== 'number' ? [1, 2] : [2, 3];
+
+/**
+ * --input-size HxW as whole shapes for the image inputs (rank 4) that --input-shape does not
+ * size: the batch and channels as the file has them (the batch left for --batch), height and
+ * width as given; a fixed height or width that differs is refused.
+ */
+function sizeImages(graph: OnnxGraph, file: string, size: [number, number], given: Map<string, number[]>, lenient: boolean, notes: string[]): Map<string, DeclaredDim[]> {
+  const [h, w] = size;
+  const sized = new Map<string, DeclaredDim[]>();
+  const images = graph.inputs.filter((i) => !given.has(i.name) && i.dims?.length === 4);
+  if (images.length === 0 && given.size === 0) {
+    const list = graph.inputs.map((i) => `${JSON.stringify(i.name)} ${dimText(i.dims)}`).join(', ') || 'none';
+    const why = `--input-size ${h}x${w} sets the height and width of image inputs (rank 4); ${file} has none (inputs: ${list}): use --input-shape`;
+    if (!lenient) throw bad(why);
+    notes.push(`${why} (not applied here)`);
+  }
+  for (const input of images) {
+    const dims = [...(input.dims as DeclaredDim[])];
+    spatialAxes(dims).forEach((axis, k) => {
+      const want = k === 0 ? h : w;
+      const d = dims[axis];
+      if (typeof d === 'number' && d !== want) {
+        throw bad(`--input-size ${h}x${w}: input ${JSON.stringify(input.name)} has a fixed ${k === 0 ? 'height' : 'width'} of ${d} in ${file}: ${dimText(input.dims)}`);
+      }
+      dims[axis] = want;
+    });
+    sized.set(input.name, dims);
+  }
+  return sized;
+}
+
 /** Facts of the graph inputs for shape inference, with the notes a person needs about them. */
-export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?: InputShapeArg[]; batch?: number; lenient?: boolean } = {}): InputPlan {
+export function planInputs(
+  graph: OnnxGraph,
+  file: string,
+  opts: { inputShapes?: InputShapeArg[]; inputSize?: [number, number]; batch?: number; lenient?: boolean } = {},
+): InputPlan {
   const notes: string[] = [];
   const given = assign(graph, file, opts.inputShapes ?? [], opts.lenient === true, notes);
+  const spatialSymbols = new Map<string, number>();
+  if (opts.inputSize) {
+    // Sized inputs read as if the file declared their height and width: symbols they had are bound below.
+    const sized = sizeImages(graph, file, opts.inputSize, given, opts.lenient === true, notes);
+    graph = {
+      ...graph,
+      inputs: graph.inputs.map((i) => {
+        const dims = sized.get(i.name);
+        if (!dims) return i;
+        const before = i.dims as DeclaredDim[];
+        before.forEach((d, k) => {
+          if (typeof d === 'string' && typeof dims[k] === 'number') spatialSymbols.set(d, dims[k] as number);
+        });
+        return { ...i, dims };
+      }),
+    };
+  }
   const batch = opts.batch ?? 1;
-  const symbols = new Map<string, number>();
+  const symbols = new Map<string, number>(spatialSymbols);
   const bind = (symbol: DeclaredDim, value: number, where: string) => {
     if (typeof symbol !== 'string') return;
     const seen = symbols.get(symbol);
@@ -176,9 +231,12 @@ export function planInputs(graph: OnnxGraph, file: string, opts: { inputShapes?:
     notes.push(`the batch is taken as ${batch}${opts.batch === undefined ? ' (--batch to change it)' : ''} for ${batched.join(', ')}`);
   }
   for (const p of inputs.filter((i) => i.open.length > 0)) {
+    // An image input open in its height and width only: --input-size sizes both.
+    const axes = p.dims?.length === 4 && p.declared ? spatialAxes(p.declared) : undefined;
+    const onlySpatial = axes !== undefined && p.dims!.every((d, i) => d !== null || axes.includes(i));
     notes.push(
-      `input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open ${dimText(p.declared)}: give --input-shape ${p.name}=${sizeExample(p)}; ` +
-        'what depends on it has unknown shapes and the totals are incomplete',
+      `input ${JSON.stringify(p.name)} leaves ${p.open.join(', ')} open ${dimText(p.declared)}: give --input-shape ${p.name}=${sizeExample(p)}` +
+        `${onlySpatial ? ' (or --input-size, e.g. --input-size 224)' : ''}; what depends on it has unknown shapes and the totals are incomplete`,
     );
   }
   return { inputs, facts, notes };

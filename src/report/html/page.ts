@@ -7,6 +7,7 @@ import type { ModelReport } from '../../analysis/types.js';
 import { bytes, fieldText, gmacs, grouped, shapeText, si } from '../units.js';
 import type { BenchProfile } from '../../bench/types.js';
 import { profileHeader, profileTable } from '../profile.js';
+import { incompleteReason } from '../summary.js';
 import { profileTimeChart, rooflineChart } from './profile-charts.js';
 import { cumulativeChart, fieldChart, layerChart, savingsChart, stageChart, totalsChart, type Chart } from './charts.js';
 import { escapeHtml as esc } from './escape.js';
@@ -93,8 +94,7 @@ function heaviestTable(r: ModelReport): string {
 function warnings(r: ModelReport): string {
   const out: string[] = [];
   if (!r.complete) {
-    const list = r.unsupported.map((u) => `${esc(u.className)} (${u.layers.length})`).join(', ');
-    out.push(`<p class="warn">No cost handler for ${list}: MACs and FLOPs are lower bounds.</p>`);
+    out.push(`<p class="warn">Incomplete: ${esc(incompleteReason(r))}: MACs and FLOPs are lower bounds.</p>`);
   }
   if (r.misalignedMerges.length > 0) {
     out.push(`<p class="note">${r.misalignedMerges.length} merge${r.misalignedMerges.length === 1 ? '' : 's'} with misaligned receptive fields (see <code>dnarch summarize --format json</code>).</p>`);
