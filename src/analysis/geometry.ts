@@ -185,26 +185,3 @@ export function impossibleOutput(node: ShapedLayer): string | undefined {
   const inText = node.inputShapes.length > 0 ? `its input ${node.inputShapes.map((s) => (s ? dimsText(s.slice(1)) : '?')).join(', ')} gives` : 'it gives';
   return `${label}: ${inText} an output of ${dimsText(out.slice(1))}, and no size can be below 1`;
 }
-
-/**
- * Why a Reshape's target cannot hold its input, when it cannot: the input's elements (per
- * sample, all sizes known) differ from a fully known target's, or are not a multiple of the
- * known part of a target with one open size (Keras' -1). Undefined when it fits or cannot tell.
- */
-export function impossibleReshape(node: ShapedLayer): string | undefined {
-  if (ruleOf(node) !== 'Reshape') return undefined;
-  const input = node.inputShapes[0];
-  const out = node.outputShapes[0];
-  if (!Array.isArray(input) || !Array.isArray(out) || input.slice(1).some((d) => d == null)) return undefined;
-  const elements = input.slice(1).reduce((a: number, d) => a * (d as number), 1);
-  const target = Array.isArray(node.config.targetShape) ? (node.config.targetShape as unknown[]) : out.slice(1);
-  const known = target.filter((d): d is number => typeof d === 'number' && d > 0);
-  const open = target.length - known.length;
-  const size = known.reduce((a, b) => a * b, 1);
-  const label = `layer ${JSON.stringify(node.name)} (${node.className})`;
-  const shown = target.map((d) => (typeof d === 'number' && d > 0 ? String(d) : '?')).join('x');
-  const from = `its ${dimsText(input.slice(1))} input (${elements} elements)`;
-  if (open === 0 && size !== elements) return `${label}: ${from} cannot be reshaped to ${shown} (${size} elements)`;
-  if (open === 1 && (size === 0 || elements % size !== 0)) return `${label}: ${from} cannot be reshaped to ${shown}: ${elements} is not a multiple of ${size}`;
-  return undefined;
-}

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { impossibleOutput, impossibleReshape } from '../analysis/geometry.js';
+import { impossibleOutput } from '../analysis/geometry.js';
 import { DnarchError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { LIMITS, oneLine, q, registry, type Json } from './keras-config.js';
@@ -74,9 +74,9 @@ const shapesOf = (t: unknown): Shape[] =>
 function refuseImpossible(file: string, layer: TfLayer, input: unknown, output: unknown): void {
   const outputShapes = shapesOf(output);
   const className = classOf(layer);
-  if (className !== 'Reshape' && !outputShapes.some((s) => s.some((d) => typeof d === 'number' && d < 1))) return;
+  if (!outputShapes.some((s) => s.some((d) => typeof d === 'number' && d < 1))) return;
   const node = { name: layer.name, className, config: layer.getConfig() as Record<string, unknown>, inputShapes: shapesOf(input), outputShapes };
-  const why = impossibleOutput(node) ?? impossibleReshape(node);
+  const why = impossibleOutput(node);
   if (why) throw new DnarchError('BAD_INPUT', `${file}: ${why}`);
 }
 

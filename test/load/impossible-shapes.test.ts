@@ -101,9 +101,9 @@ describe('output sizes below 1 are refused, naming the layer and the shapes', ()
 
   it('a Reshape whose target cannot hold its input: 10 elements to 3x4 = 12, or to (-1, 7) with 10 mod 7 = 3', async () => {
     const to = (target: number[]) => functional([input([null, 10]), layer('Reshape', 'r', 'input_1', { target_shape: target })]);
-    expect(await refusal(to([3, 4]))).toContain(`layer "r" (Reshape): its 10 input (10 elements) cannot be reshaped to 3x4 (${3 * 4} elements)`);
+    expect(await refusal(to([3, 4]))).toContain(`layer "r" (Reshape): cannot reshape 10 (10 values) to [3, 4] (${3 * 4} values)`);
     expect(10 % 7).not.toBe(0);
-    expect(await refusal(to([-1, 7]))).toContain('layer "r" (Reshape): its 10 input (10 elements) cannot be reshaped to ?x7: 10 is not a multiple of 7');
+    expect(await refusal(to([-1, 7]))).toContain('layer "r" (Reshape): cannot reshape 10 (10 values) to [-1, 7]: 10 is not a multiple of 7');
     // 10 = 5 x 2: a reshape that fits is no refusal
     expect((await analyze(to([5, 2]))).layers[1].outputShape).toEqual([null, 5, 2]);
   });
