@@ -1,30 +1,29 @@
 /**
- * The HTML report in a real browser: Debian's Chromium, headless, driven by playwright-core.
+ * The HTML report in a real browser: headless Chromium (Debian's where installed, else the one
+ * the npm package @sparticuz/chromium carries; see chromium.ts), driven by playwright-core.
  * Every request other than the file itself fails the test (the page must be self-contained),
  * every chart must draw marks in a box of non-zero size, and nothing may log an error.
  * Screenshots land in test-artifacts/ for a person to look at.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, ROOT } from '../cli/run.js';
+import { launchChromium, SYSTEM_CHROMIUM, type LaunchedChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
+let launched: LaunchedChromium;
 let browser: Browser;
 
 beforeAll(async () => {
-  // Not a skip: CI installs Chromium (.ci/run); a machine without it cannot vouch for the report.
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`);
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  // Not a skip: without a browser that launches, nothing vouches for the report.
+  launched = await launchChromium();
+  browser = launched.browser;
+  process.stderr.write(`report tests: Chromium ${browser.version()} (${launched.source}: ${launched.executablePath})\n`);
 });
 
 afterAll(async () => {
@@ -96,6 +95,20 @@ async function openPage(file: string, name: string, keepOpen = false) {
 }
 
 describe('dnarch report in Chromium', () => {
+  it('drives the browser it says: the system one where installed, else the npm package\'s', () => {
+    const major = (v: string) => v.split('.')[0];
+    if (existsSync(SYSTEM_CHROMIUM)) {
+      expect(launched.source).toBe('system');
+      const said = execFileSync(SYSTEM_CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      expect(said).toContain(browser.version());
+    } else {
+      expect(launched.source).toBe('npm');
+      // @sparticuz/chromium's major version is the Chromium major it carries (138 -> 138.0.x).
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'node_modules/@sparticuz/chromium/package.json'), 'utf8')) as { version: string };
+      expect(major(browser.version())).toBe(major(pkg.version));
+    }
+  });
+
   it('resnet50: every chart draws, nothing is fetched, no errors', async () => {
     const { charts, requests, errors } = await openReport(['resnet50'], 'resnet50');
     // stages, per-layer, cumulative MACs, receptive field, savings (ResNet50 has bottleneck blocks)

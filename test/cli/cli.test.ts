@@ -536,7 +536,7 @@ describe('dnarch engines', () => {
     expect(engines.map((e) => e.name).sort()).toEqual(['cpu', 'onnxruntime', 'tfjs-node', 'wasm']);
     for (const e of engines) expect(typeof e.available).toBe('boolean');
     expect(engines.find((e) => e.name === 'cpu')!.available).toBe(true);
-    // onnxruntime-node is a regular dependency with its CPU binaries inside the package.
+    // onnxruntime-node (a devDependency here; dnarch's tarball carries it) has its CPU binaries inside the package.
     expect(engines.find((e) => e.name === 'onnxruntime')!.available).toBe(true);
     const node = engines.find((e) => e.name === 'tfjs-node')!;
     if (!tfjsNodeResolvable) {
