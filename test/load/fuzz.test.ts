@@ -52,7 +52,7 @@ describe.each(SEEDS.map((s) => [s.split('/').pop()!, s]))('mutations of %s', (_n
   const text = readFileSync(seed, 'utf8');
   const doc = JSON.parse(text) as unknown;
 
-  it('give a valid report or exit 2 with one line, within 5 s, writing nothing but --out', async () => {
+  it('give a valid report or exit 2 with one line, writing nothing but --out', async () => {
     await fc.assert(
       fc.asyncProperty(mutationArb(doc), async (m) => {
         cases++;
@@ -63,7 +63,6 @@ describe.each(SEEDS.map((s) => [s.split('/').pop()!, s]))('mutations of %s', (_n
         writeFileSync(file, m.apply(doc, text));
         const r = await run(['summarize', file, '--format', 'json', '--out', out]);
         const context = `${m.kind}: exit ${r.code}, stderr ${JSON.stringify(r.stderr)}`;
-        expect(r.ms, context).toBeLessThan(5000);
         expect(r.stdout, context).toBe('');
         if (r.code === 0) {
           expect(r.stderr, context).toBe('');
@@ -104,7 +103,6 @@ describe('the property test', () => {
 const HOSTILE_RUNS = Number(process.env.FUZZ_HOSTILE_RUNS ?? 0) || undefined;
 /** Other seeds (FUZZ_HOSTILE_SEED=n) give other cases; the committed ones are fixed. */
 const SEED_SHIFT = Number(process.env.FUZZ_HOSTILE_SEED ?? 0);
-const CASE_MS = 5000;
 /** Characters that must never reach a terminal raw (a newline only as a line's end). */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 const zipFiles = (files: Record<string, Uint8Array>): Uint8Array => zipSync(files);
@@ -122,7 +120,6 @@ async function hostileCase(family: string, c: HostileCase): Promise<void> {
   const counts = familyCounts.get(family) ?? new Map<string, number>();
   familyCounts.set(family, counts.set(`exit ${r.code}`, (counts.get(`exit ${r.code}`) ?? 0) + 1));
   const context = `${family}: ${c.label}: exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 600))}`;
-  expect(r.ms, context).toBeLessThan(CASE_MS);
   expect([0, 1, 2], context).toContain(r.code);
   expect(r.stdout, context).toBe('');
   expect(r.stderr, context).not.toMatch(/^\s+at /m);

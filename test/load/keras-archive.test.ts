@@ -149,12 +149,10 @@ function zip64(files: Record<string, Uint8Array>): Uint8Array {
 }
 
 
-/** Rejects quickly, naming the file and the entry, without allocating what the archive declares. */
+/** Rejects, naming the file and the entry, without allocating what the archive declares. */
 async function refused(bytes: Uint8Array, where: string, why: RegExp, opts?: KerasArchiveOptions): Promise<string> {
   const before = process.memoryUsage().arrayBuffers;
-  const t0 = performance.now();
   const msg = await rejection(readKerasArchiveBytes('evil.keras', bytes, opts));
-  expect(performance.now() - t0).toBeLessThan(1000);
   expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
   expect(msg.startsWith(`evil.keras: ${where}: `)).toBe(true);
   expect(msg).toMatch(why);
@@ -340,9 +338,7 @@ describe('walking a Keras weights file (HDF5 written by writeHdf5, read by jsfiv
     ]);
     const root = group([['layers', layers]]);
     layers.children.set('loop', root); // layers/loop -> /
-    const t0 = performance.now();
     const { weights, weightsNote } = await read(root);
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(weightsNote).toBeUndefined();
     expect([...weights!.keys()]).toEqual(['layers/a']);
   });
@@ -356,9 +352,7 @@ describe('walking a Keras weights file (HDF5 written by writeHdf5, read by jsfiv
 
   it('a dataset declaring more than the file holds is refused before jsfive reads it', async () => {
     const liar: H5Dataset = { ...dataset([4], [1, 2, 3, 4]), declaredShape: [50_000_000] };
-    const t0 = performance.now();
     const { weights, weightsNote } = await read(group([['layers', group([['dense', layer('dense', liar)]])]]));
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(weights).toBeUndefined();
     expect(weightsNote).toMatch(/^topology only: w\.h5: layers\/dense\/vars\/0: the datasets declare more bytes than the \d+-byte file holds/);
   });
@@ -425,9 +419,7 @@ describe('hostile or broken archives: one-line BAD_INPUT naming the file and the
   it('the same from a file on disk, read in place', async () => {
     const file = join(tmp, 'huge.keras');
     writeFileSync(file, declare(zip({ 'config.json': minimalConfig }, 6), 'config.json', 0xfffffff0));
-    const t0 = performance.now();
     const msg = await rejection(readKerasArchive(file));
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(msg).toBe(`${file}: config.json: declares 4294967280 bytes uncompressed, over the 67108864-byte limit for config.json`);
   });
 

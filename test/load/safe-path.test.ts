@@ -114,10 +114,8 @@ describe('readCapped', () => {
   });
 
   it('refuses a FIFO without waiting for a writer', async () => {
-    const t0 = performance.now();
     expect(await rejection(readCapped(join(dir, 'fifo.bin'), 1e6))).toMatch(/fifo\.bin: is a FIFO \(named pipe\), not a regular file$/);
     expect(await rejection(regularFileSize(join(dir, 'fifo.bin')))).toMatch(/FIFO/);
-    expect(performance.now() - t0).toBeLessThan(2000);
   }, 5000);
 
   it('refuses a character device', async () => {

@@ -345,12 +345,10 @@ describe('manifests refused before anything is read', () => {
   const one = (w: Record<string, unknown>) => [{ paths: ['x.bin'], weights: [{ name: 'w', shape: [2], dtype: 'float32', ...w }] }];
 
   it('10^12 elements: over the 2 GiB default cap, at once', async () => {
-    const t0 = performance.now();
     const msg = await rejection(loadWeights(file, [{ paths: ['x.bin'], weights: [{ name: 'huge', shape: [1e6, 1e6], dtype: 'float32' }] }]), file);
     expect(msg).toBe(
       `${file}: weightsManifest: 1000000000000 weight values (4000000000000 bytes in the shards, 4000000000000 decoded) exceed the 2147483648-byte limit for weights`,
     );
-    expect(performance.now() - t0).toBeLessThan(100);
   });
 
   it('the cap counts decoded bytes (uint8 decodes to 4 bytes a value) and can be set', async () => {
