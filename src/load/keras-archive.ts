@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
 import { DnarchError } from '../errors.js';
+import { jsonBeyondLimits, jsonLimitMessage } from './limits.js';
 import { isHdf5Magic } from './magic.js';
 
 /**
@@ -441,6 +442,8 @@ function parseJson(file: string, name: string, bytes: Uint8Array): unknown {
   } catch {
     throw bad(file, name, 'not valid UTF-8');
   }
+  const beyond = jsonBeyondLimits(text);
+  if (beyond) throw new DnarchError('BAD_INPUT', jsonLimitMessage(`${file}: ${name}`, beyond));
   try {
     return JSON.parse(text);
   } catch (e) {

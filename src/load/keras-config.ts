@@ -11,6 +11,7 @@ import '../zoo/adaptive-pooling.js';
 import '../zoo/custom-scale-layer.js';
 import '../zoo/local-response-norm.js';
 import '../zoo/normalization-layer.js';
+import { SIZE_LIMITS } from './limits.js';
 import { encodeText, OPAQUE_CLASS_NAME, opaqueSpec } from './opaque-layer.js';
 
 /**
@@ -38,7 +39,7 @@ export const LIMITS = Object.freeze({
   /** Containers nested in containers. */
   maxNesting: 32,
   /** Nesting of JSON arrays and objects. */
-  maxJsonDepth: 200,
+  maxJsonDepth: SIZE_LIMITS.jsonDepth,
 });
 
 export type Json = Record<string, unknown>;

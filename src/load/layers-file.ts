@@ -1,7 +1,8 @@
 import { ensureAnalysisBackend } from '../engines/analysis-backend.js';
-import { graphFromTfjs } from '../graph/from-tfjs.js';
+import { graphFromSymbolic, graphFromTfjs } from '../graph/from-tfjs.js';
 import type { LayerGraph } from '../graph/types.js';
-import { loadModelFile } from './model-file.js';
+import { isApplied } from './build-model.js';
+import { loadModelForAnalysis } from './model-file.js';
 
 /**
  * The LayerGraph of a layers-format file (tfjs model.json, Keras JSON, .keras), built
@@ -9,9 +10,9 @@ import { loadModelFile } from './model-file.js';
  */
 export async function layersGraph(file: string): Promise<LayerGraph> {
   await ensureAnalysisBackend();
-  const model = await loadModelFile(file);
+  const model = await loadModelForAnalysis(file);
   try {
-    return graphFromTfjs(model);
+    return isApplied(model) ? graphFromSymbolic(model.inputs, model.outputs, model.name) : graphFromTfjs(model);
   } finally {
     model.dispose();
   }

@@ -2,7 +2,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
 import { detectFormat, MAX_MODEL_JSON_BYTES, notAModel } from './formats.js';
 import { readKerasArchive } from './keras-archive.js';
-import { modelFromTopology } from './build-model.js';
+import { modelFromTopology, type AppliedModel } from './build-model.js';
 import { normalizeTopology } from './keras-config.js';
 import { resolveModelPath } from './paths.js';
 
@@ -45,4 +45,14 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
 export async function loadModelFile(arg: string): Promise<LayersModel> {
   const { file } = await resolveModelPath(arg);
   return modelFromTopology(file, await topologyOf(file));
+}
+
+/**
+ * For analysis: as loadModelFile, except that a top-level functional model comes back as
+ * its applied layers (AppliedModel), without tfjs' model constructor, which is quadratic in
+ * the layers and recursive in the depth.
+ */
+export async function loadModelForAnalysis(arg: string): Promise<LayersModel | AppliedModel> {
+  const { file } = await resolveModelPath(arg);
+  return modelFromTopology(file, await topologyOf(file), { applied: true });
 }
