@@ -124,14 +124,18 @@ export async function modelFromTopology(file: string, topology: Record<string, u
     map[className] = [
       cls,
       (c: unknown, config: Json, ...rest: unknown[]) => {
-        const asApplied = topLevel && opts.applied === true && FUNCTIONAL.has(className);
+        const top = topLevel;
+        const asApplied = top && opts.applied === true && FUNCTIONAL.has(className);
         topLevel = false;
         try {
           return (fromConfig as (...a: unknown[]) => unknown)(asApplied ? Applied : c, config, ...rest);
         } catch (e) {
           if (tooDeep(e) && !(e instanceof DnarchError)) {
             const name = typeof config?.name === 'string' ? config.name : '(unnamed)';
-            throw new DnarchError('BAD_INPUT', `${file}: ${className} ${q(name)}: its layers are chained too deep for tfjs' model builder (it recurses once per layer); dnarch analyses such a chain only as the top-level model`, { cause: e });
+            const what = top
+              ? 'summarize and the other analyses read it, but running it (bench, export, check --max-latency-ms) needs that model'
+              : 'dnarch analyses such a chain as the top-level model only, not nested in another';
+            throw new DnarchError('BAD_INPUT', `${file}: ${className} ${q(name)}: its layers are chained too deep for tfjs' model builder (it recurses once per layer): ${what}`, { cause: e });
           }
           const original = className === OPAQUE_CLASS_NAME ? decodeURIComponent(String(config.originalClassName)) : className;
           throw named(e, typeof config?.name === 'string' ? config.name : '(unnamed)', original);
