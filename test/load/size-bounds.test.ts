@@ -112,9 +112,9 @@ describe('wide and long graphs are analysed in linear time, without recursion', 
   );
 
   it(
-    'a 19,990-deep functional chain of Dense 4 -> 4 (it overflowed the stack)',
+    'a 19,990-deep functional chain of Dense 4 -> 4, listed last layer first (it overflowed the stack; the order made it quadratic)',
     () => {
-      const r = report('long-functional.json');
+      const r = report('long-functional-reversed.json');
       expect(r.totals.params.total).toBe(19_990 * (4 * 4 + 4));
       expect(r.totals.layers).toBe(19_991);
       expect(r.layers.map((l) => l.name).slice(-2)).toEqual(['d19988', 'd19989']);

@@ -164,6 +164,12 @@ export function writeSizeCases(dir: string, scale = 1): SizeCase[] {
     'long-functional.json',
     JSON.stringify(functional([{ ...input('in', [4]), name: 'in', inbound_nodes: [] }, ...links], `d${chain - 1}`)),
   );
+  // The same chain listed last layer first: tfjs' loader passes over the list once per call made.
+  put(
+    `${chain}-deep functional chain, listed backwards`,
+    'long-functional-reversed.json',
+    JSON.stringify(functional([{ ...input('in', [4]), name: 'in', inbound_nodes: [] }, ...links.reverse()], `d${chain - 1}`)),
+  );
 
   // 8. A 12,000-deep chain inside a nested model: tfjs' model constructor recurses per layer.
   const inner = Array.from({ length: 12_000 }, (_, i) => layer('Dense', `n${i}`, { units: 4 }, [i === 0 ? 'inner_in' : `n${i - 1}`]));
