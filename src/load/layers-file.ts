@@ -1,5 +1,7 @@
 import { ensureAnalysisBackend } from '../engines/analysis-backend.js';
+import { DnarchError } from '../errors.js';
 import { graphFromSymbolic, graphFromTfjs } from '../graph/from-tfjs.js';
+import { layerOrder } from '../graph/layer-order.js';
 import type { LayerGraph } from '../graph/types.js';
 import { isApplied } from './build-model.js';
 import { loadModelForAnalysis } from './model-file.js';
@@ -12,7 +14,14 @@ export async function layersGraph(file: string): Promise<LayerGraph> {
   await ensureAnalysisBackend();
   const model = await loadModelForAnalysis(file);
   try {
-    return isApplied(model) ? graphFromSymbolic(model.inputs, model.outputs, model.name) : graphFromTfjs(model);
+    if (!isApplied(model)) return graphFromTfjs(model);
+    // What tfjs' model constructor would have refused: a graph disconnected from the inputs, a name used twice.
+    try {
+      layerOrder(model.inputs, model.outputs);
+    } catch (e) {
+      throw new DnarchError('BAD_INPUT', `${file}: tfjs cannot build this model: ${(e as Error).message}`, { cause: e });
+    }
+    return graphFromSymbolic(model.inputs, model.outputs, model.name);
   } finally {
     model.dispose();
   }

@@ -136,6 +136,15 @@ describe('wide and long graphs are analysed in linear time, without recursion', 
     SLOW,
   );
 
+  it('what tfjs\' model constructor refused is still refused without it: a graph disconnected from the inputs', () => {
+    const path = join(dir, 'disconnected.json');
+    const input = (name: string) => ({ class_name: 'InputLayer', name, config: { name, batch_input_shape: [null, 4], dtype: 'float32' }, inbound_nodes: [] });
+    const add = { class_name: 'Add', name: 's', config: { name: 's' }, inbound_nodes: [[['a', 0, 0, {}], ['b', 0, 0, {}]]] };
+    const config = { name: 'm', layers: [input('a'), input('b'), add], input_layers: [['a', 0, 0]], output_layers: [['s', 0, 0]] };
+    writeFileSync(path, JSON.stringify({ format: 'layers-model', modelTopology: { model_config: { class_name: 'Functional', config } } }));
+    refused(['summarize', path], ['graph disconnected: input layer "b" is not among the model\'s inputs']);
+  });
+
   it(
     'a 12,000-deep chain inside a nested model: one line (tfjs builds nested models, and recurses per layer)',
     () => {
