@@ -18,12 +18,6 @@ export const SIZE_LIMITS = Object.freeze({
   jsonObjectKeys: 10_000,
   /** Elements of one tensor a layer produces, per sample (2^31: 8 GiB of float32), in a layers model. */
   tensorElements: 2 ** 31,
-  /**
-   * Elements of one whole tensor of an ONNX graph (2^40: 4 TiB of float32). Looser: ONNX
-   * tensors are whole (batch included), and real ones pass 2^31 (an LLM's embedding table,
-   * long-context attention scores).
-   */
-  onnxTensorElements: 2 ** 40,
 });
 
 const OPEN_ARRAY = 0x5b; // [

@@ -4,7 +4,6 @@
  * them; nothing is guessed. ShapeErrors become one-line DnarchErrors naming the node.
  */
 import { DnarchError } from '../../../errors.js';
-import { SIZE_LIMITS } from '../../limits.js';
 import type { OnnxGraph, OnnxNode } from '../ir.js';
 import { isDefaultDomain } from '../ir.js';
 import { declaredFact } from './control-flow.js';
@@ -56,14 +55,8 @@ const badDim = (f: TensorFact): number | undefined => f.shape?.find((d) => !isSi
 const problem = (f: TensorFact, showIt = false): string | undefined => {
   if (f.shape !== null && f.shape.length > MAX_RANK) return `has rank ${f.shape.length}, beyond ${MAX_RANK}`;
   const d = badDim(f);
-  if (d === undefined) return tooLarge(f);
+  if (d === undefined) return undefined;
   return `has dimension ${d}, which is not a size${showIt ? ` (shape ${showShape(f.shape)})` : ''}`;
-};
-
-/** A tensor beyond SIZE_LIMITS.onnxTensorElements (its known dims multiplied): no real model's, and no number in a report would mean anything. */
-const tooLarge = (f: TensorFact): string | undefined => {
-  const n = (f.shape ?? []).reduce<number>((p, d) => p * (d ?? 1), 1);
-  return n > SIZE_LIMITS.onnxTensorElements ? `has ${n.toPrecision(3)} elements (shape ${showShape(f.shape)}), beyond the limit of 2^40` : undefined;
 };
 
 const fullyKnown = (f: TensorFact | undefined): f is TensorFact =>
