@@ -1,9 +1,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { impossibleOutput } from '../analysis/geometry.js';
 import { DnarchError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { LIMITS, oneLine, q, registry, type Json } from './keras-config.js';
+import { SIZE_LIMITS } from './limits.js';
 import { OPAQUE_CLASS_NAME } from './opaque-layer.js';
 
 /** Building a normalised topology with tfjs' own loader, every failure named and weights capped. */
@@ -81,12 +82,50 @@ function refuseImpossible(file: string, layer: TfLayer, input: unknown, output: 
 }
 
 /**
+ * A top-level functional model's layers, applied, without the model: tfjs' model
+ * constructor is quadratic in the layers (seconds for an 18,000-way fan-in) and recursive in
+ * the depth (a 20,000-layer chain overflows the stack). Analysis needs only the tensors:
+ * src/graph/from-tfjs.ts graphFromSymbolic walks them in linear time.
+ */
+export interface AppliedModel {
+  readonly name: string;
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  /** Frees the (zero) weights the layers created. */
+  dispose(): void;
+}
+
+const FUNCTIONAL = new Set(['Functional', 'Model']);
+
+/** Stands in for tfjs' Functional class at the top level: Container.fromConfig ends in `new cls({inputs, outputs, name})`. */
+class Applied {
+  readonly name: string;
+  readonly inputs: SymbolicTensor[];
+  readonly outputs: SymbolicTensor[];
+  dispose: () => void = () => undefined;
+  constructor(args: { name: string; inputs: SymbolicTensor[]; outputs: SymbolicTensor[] }) {
+    ({ name: this.name, inputs: this.inputs, outputs: this.outputs } = args);
+  }
+}
+
+export const isApplied = (m: LayersModel | AppliedModel): m is AppliedModel => m instanceof Applied;
+
+/** A stack overflow: tfjs recursed once per layer of a chain. */
+function tooDeep(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/**
  * Runs tfjs' loader on a normalized topology (normalizeTopology's output). While it runs,
  * synchronously: each layer's deserialization, call and weight creation is watched, so a
  * failure names the layer and its class in one line, and no weight beyond the caps is
- * allocated. tfjs' console warnings are silenced (core code never prints).
+ * allocated, nor any tensor beyond SIZE_LIMITS.tensorElements declared. tfjs' console
+ * warnings are silenced (core code never prints). With `applied`, a top-level functional
+ * model is returned as its applied layers (AppliedModel) instead of a LayersModel.
  */
-export async function modelFromTopology(file: string, topology: Record<string, unknown>): Promise<LayersModel> {
+export async function modelFromTopology(file: string, topology: Record<string, unknown>): Promise<LayersModel>;
+export async function modelFromTopology(file: string, topology: Record<string, unknown>, opts: { applied: true }): Promise<LayersModel | AppliedModel>;
+export async function modelFromTopology(file: string, topology: Record<string, unknown>, opts: { applied?: boolean } = {}): Promise<LayersModel | AppliedModel> {
   const proto = tfl.layers.Layer.prototype as unknown as LayerProto;
   const seqProto = tfl.Sequential.prototype as unknown as { add: (layer: TfLayer) => void };
   const saved = { apply: proto.apply, addWeight: proto.addWeight, add: seqProto.add, log: console.log, warn: console.warn };
@@ -108,6 +147,7 @@ export async function modelFromTopology(file: string, topology: Record<string, u
       throw named(e, this.name, classOf(this));
     }
     refuseImpossible(file, this, args[0], output);
+    checkOutputSize(file, this.name, classOf(this), output);
     return output;
   };
   proto.addWeight = function (this: TfLayer, ...args: unknown[]) {
@@ -137,6 +177,8 @@ export async function modelFromTopology(file: string, topology: Record<string, u
       throw named(e, layer?.name ?? '?', `${classOf(layer)} in Sequential ${q(this.name)}`);
     }
   };
+  // Deserialisation is top-down: the first fromConfig called is the top-level model's.
+  let topLevel = true;
   for (const [className, entry] of Object.entries(map)) {
     const [cls, fromConfig] = entry;
     if (typeof cls !== 'function' || !((cls as { prototype?: unknown }).prototype instanceof tfl.layers.Layer)) continue;
@@ -144,9 +186,19 @@ export async function modelFromTopology(file: string, topology: Record<string, u
     map[className] = [
       cls,
       (c: unknown, config: Json, ...rest: unknown[]) => {
+        const top = topLevel;
+        const asApplied = top && opts.applied === true && FUNCTIONAL.has(className);
+        topLevel = false;
         try {
-          return (fromConfig as (...a: unknown[]) => unknown)(c, config, ...rest);
+          return (fromConfig as (...a: unknown[]) => unknown)(asApplied ? Applied : c, config, ...rest);
         } catch (e) {
+          if (tooDeep(e) && !(e instanceof DnarchError)) {
+            const name = typeof config?.name === 'string' ? config.name : '(unnamed)';
+            const what = top
+              ? 'summarize and the other analyses read it, but running it (bench, export, check --max-latency-ms) needs that model'
+              : 'dnarch analyses such a chain as the top-level model only, not nested in another';
+            throw new DnarchError('BAD_INPUT', `${file}: ${className} ${q(name)}: its layers are chained too deep for tfjs' model builder (it recurses once per layer): ${what}`, { cause: e });
+          }
           const original = className === OPAQUE_CLASS_NAME ? decodeURIComponent(String(config.originalClassName)) : className;
           throw named(e, typeof config?.name === 'string' ? config.name : '(unnamed)', original);
         }
@@ -162,10 +214,10 @@ export async function modelFromTopology(file: string, topology: Record<string, u
     };
   }
   console.log = console.warn = () => undefined;
-  let pending: Promise<LayersModel>;
+  let pending: Promise<LayersModel | Applied>;
   try {
     // Without a weights manifest, modelFromJSON builds everything before its first await.
-    pending = tfl.models.modelFromJSON({ modelTopology: topology as never });
+    pending = tfl.models.modelFromJSON({ modelTopology: topology as never }) as Promise<LayersModel | Applied>;
   } finally {
     Object.assign(proto, { apply: saved.apply, addWeight: saved.addWeight });
     seqProto.add = saved.add;
@@ -174,11 +226,36 @@ export async function modelFromTopology(file: string, topology: Record<string, u
     Object.assign(console, { log: saved.log, warn: saved.warn });
   }
   try {
-    return await pending;
+    const model = await pending;
+    if (model instanceof Applied) model.dispose = () => created.forEach((v) => v.dispose());
+    return model;
   } catch (e) {
     for (const v of created) v.dispose();
     if (e instanceof DnarchError) throw e;
     if (e instanceof RangeError) throw new DnarchError('BAD_INPUT', `${file}: the model is too large to build: ${reasonOf(e)}`, { cause: e });
     throw new DnarchError('BAD_INPUT', `${file}: tfjs cannot build this model: ${reasonOf(e)}`, { cause: e });
+  }
+}
+
+/** The elements of a symbolic tensor's shape after the batch axis (free dimensions count as 1). */
+const sampleElements = (shape: readonly (number | null)[]): number => shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+
+/**
+ * Refuses a layer whose output, as tfjs inferred it, is beyond SIZE_LIMITS.tensorElements
+ * per sample: by arithmetic on the shape, nothing is allocated (a stack of paddings within
+ * every per-number cap can still reach 10^13 elements).
+ */
+function checkOutputSize(file: string, layer: string, className: string, out: unknown): void {
+  const tensors = Array.isArray(out) ? out : [out];
+  for (const t of tensors) {
+    const shape = (t as { shape?: unknown } | null)?.shape;
+    if (!Array.isArray(shape)) continue;
+    const n = sampleElements(shape as (number | null)[]);
+    if (n > SIZE_LIMITS.tensorElements) {
+      throw new DnarchError(
+        'BAD_INPUT',
+        `${file}: layer ${q(layer)} (${className}): its output ${shape.map((d) => d ?? '?').join('x')} has ${n.toPrecision(3)} elements per sample, more than the limit of 2^31`,
+      );
+    }
   }
 }

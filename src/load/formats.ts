@@ -3,6 +3,7 @@ import type { LayerGraph } from '../graph/types.js';
 import { DnarchError } from '../errors.js';
 import type { OnnxOptions, OpenedOnnx } from './onnx/open.js';
 import { isAllNul, isGitLfsPointer, isHdf5Magic, isHtml, isZipMagic, jsonSyntaxReason, notAModelContent } from './magic.js';
+import { jsonBeyondLimits, jsonLimitMessage } from './limits.js';
 import { resolveModelPath } from './paths.js';
 import { readCapped, regularFileSize } from './safe-path.js';
 
@@ -178,8 +179,11 @@ async function sniff(file: string): Promise<Sniff> {
   let parsed: Promise<unknown> | undefined;
   const json = () =>
     (parsed ??= readCapped(file, MAX_MODEL_JSON_BYTES).then((b) => {
+      const text = b.toString('utf8');
+      const beyond = jsonBeyondLimits(text);
+      if (beyond) throw new DnarchError('BAD_INPUT', jsonLimitMessage(file, beyond));
       try {
-        return JSON.parse(b.toString('utf8')) as unknown;
+        return JSON.parse(text) as unknown;
       } catch (e) {
         throw new DnarchError('BAD_INPUT', `${file} is not valid JSON: ${jsonSyntaxReason(e)}`);
       }

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
 import { DnarchError } from '../errors.js';
+import { jsonBeyondLimits, jsonLimitMessage } from './limits.js';
 import { isHdf5Magic, isZipMagic, jsonSyntaxReason, notAModelContent } from './magic.js';
 
 /**
@@ -515,6 +516,8 @@ function parseJson(file: string, name: string, bytes: Uint8Array): unknown {
   } catch {
     throw bad(file, name, 'not valid UTF-8');
   }
+  const beyond = jsonBeyondLimits(text);
+  if (beyond) throw new DnarchError('BAD_INPUT', jsonLimitMessage(`${file}: ${name}`, beyond));
   try {
     return JSON.parse(text);
   } catch (e) {

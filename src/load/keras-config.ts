@@ -11,6 +11,7 @@ import '../zoo/adaptive-pooling.js';
 import '../zoo/custom-scale-layer.js';
 import '../zoo/local-response-norm.js';
 import '../zoo/normalization-layer.js';
+import { SIZE_LIMITS } from './limits.js';
 import { encodeText, OPAQUE_CLASS_NAME, opaqueSpec } from './opaque-layer.js';
 
 /**
@@ -38,7 +39,7 @@ export const LIMITS = Object.freeze({
   /** Containers nested in containers. */
   maxNesting: 32,
   /** Nesting of JSON arrays and objects. */
-  maxJsonDepth: 200,
+  maxJsonDepth: SIZE_LIMITS.jsonDepth,
 });
 
 export type Json = Record<string, unknown>;
@@ -557,7 +558,7 @@ class Normalizer {
     const modelName = name ?? '(unnamed)';
     const list = check(this.file, layerList, config.layers, dot(path, 'config.layers'));
     const members = new Map<string, Member>();
-    const ordered: Member[] = [];
+    let ordered: Member[] = [];
     list.forEach((raw, i) => {
       const p = `${dot(path, 'config.layers')}[${i}]`;
       const m = this.member(raw, p, depth);
@@ -609,7 +610,15 @@ class Normalizer {
         fail(this.file, `${dot(path, 'config.input_layers')}[${i}]`, `input ${q(r.name)} of model ${q(modelName)} is not an InputLayer`);
       }
     });
-    this.simulate(modelName, ordered, calls, outputs, dot(path, 'config.output_layers'));
+    const firstCalled = this.simulate(modelName, ordered, calls, outputs, dot(path, 'config.output_layers'));
+    // tfjs' loader passes over the list until every call is made: once per layer for a chain
+    // listed last layer first. When no layer is called twice, listing them in the order of
+    // their first calls gives the same model in one pass (with shared layers, the order of
+    // a layer's calls, and so their node indices, could change: their list is kept).
+    if (ordered.every((m) => m.rawNodes.length <= 1)) {
+      const position = new Map(firstCalled.map((name, i) => [name, i]));
+      ordered = [...ordered.filter((m) => !position.has(m.name)), ...firstCalled.map((name) => members.get(name)!)];
+    }
 
     return {
       class_name: FUNCTIONAL_CLASSES.has(entry.class_name) ? entry.class_name : 'Functional',
@@ -647,34 +656,58 @@ class Normalizer {
    * exist, passing over the layers until none is left. A read of a call that never happens
    * or a cycle would make that loop spin forever: both are found and named here.
    */
-  private simulate(modelName: string, ordered: Member[], calls: Map<string, Ref[][]>, outputs: Ref[], outputsPath: string): void {
+  private simulate(modelName: string, ordered: Member[], calls: Map<string, Ref[][]>, outputs: Ref[], outputsPath: string): string[] {
     // Containers and InputLayers own a node before any call (their construction).
     const made = new Map(ordered.map((m) => [m.name, m.kind !== 'layer' || m.normalized.class_name === 'InputLayer' ? 1 : 0]));
     const pending = new Map(ordered.map((m) => [m.name, [...calls.get(m.name)!]]));
     const ready = (refs: Ref[]) => refs.every((r) => made.get(r.name)! > r.node);
     let left = [...pending.values()].reduce((s, c) => s + c.length, 0);
-    while (left > 0) {
-      let progress = false;
-      for (const m of ordered) {
-        const queue = pending.get(m.name)!;
-        if (queue.length === 0) continue;
-        const waiting: Ref[][] = [];
-        for (const refs of queue) {
-          if (ready(refs)) {
-            made.set(m.name, made.get(m.name)! + 1);
-            progress = true;
-            left--;
-          } else waiting.push(refs);
-        }
-        pending.set(m.name, waiting);
-      }
-      if (!progress) this.stuck(modelName, ordered, pending, made, calls);
+    // Which calls end up made does not depend on the order they are tried in (a call once
+    // ready stays ready): a worklist, where a layer is tried again only when a layer it reads
+    // gets a new call, is linear where tfjs' passes over the list are quadratic (a chain
+    // listed last layer first takes one pass per layer).
+    const readers = new Map<string, Set<string>>();
+    for (const m of ordered) {
+      for (const refs of pending.get(m.name)!) for (const r of refs) (readers.get(r.name) ?? readers.set(r.name, new Set()).get(r.name)!).add(m.name);
     }
+    const work = ordered.map((m) => m.name);
+    const queued = new Set(work);
+    /** Layers in the order of their first call: a topological order. */
+    const firstCalled: string[] = [];
+    const called = new Set<string>();
+    for (let at = 0; at < work.length; at++) {
+      const name = work[at];
+      queued.delete(name);
+      const queue = pending.get(name)!;
+      if (queue.length === 0) continue;
+      const waiting: Ref[][] = [];
+      const before = made.get(name)!;
+      for (const refs of queue) {
+        if (ready(refs)) {
+          made.set(name, made.get(name)! + 1);
+          left--;
+        } else waiting.push(refs);
+      }
+      pending.set(name, waiting);
+      if (made.get(name)! === before) continue;
+      if (!called.has(name)) {
+        called.add(name);
+        firstCalled.push(name);
+      }
+      for (const reader of readers.get(name) ?? []) {
+        if (!queued.has(reader)) {
+          queued.add(reader);
+          work.push(reader);
+        }
+      }
+    }
+    if (left > 0) this.stuck(modelName, ordered, pending, made, calls);
     outputs.forEach((r, i) => {
       if (made.get(r.name)! <= r.node) {
         fail(this.file, `${outputsPath}[${i}]`, `model ${q(modelName)} outputs call ${r.node} of ${q(r.name)}, which has only ${made.get(r.name)} call(s)`);
       }
     });
+    return firstCalled;
   }
 
   private stuck(modelName: string, ordered: Member[], pending: Map<string, Ref[][]>, made: Map<string, number>, calls: Map<string, Ref[][]>): never {

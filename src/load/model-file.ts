@@ -2,7 +2,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
 import { detectFormat, MAX_MODEL_JSON_BYTES, notAModel } from './formats.js';
 import { readKerasArchive } from './keras-archive.js';
-import { modelFromTopology } from './build-model.js';
+import { modelFromTopology, type AppliedModel } from './build-model.js';
 import { normalizeTopology } from './keras-config.js';
 import { applyInputSizes, type InputSizes } from './input-sizes.js';
 import { resolveModelPath } from './paths.js';
@@ -51,4 +51,16 @@ export async function loadModelFile(arg: string, sizes: InputSizes = {}, notes: 
   const sized = applyInputSizes(file, await topologyOf(file), sizes);
   notes.push(...sized.notes);
   return modelFromTopology(file, sized.topology);
+}
+
+/**
+ * For analysis: as loadModelFile, except that a top-level functional model comes back as
+ * its applied layers (AppliedModel), without tfjs' model constructor, which is quadratic in
+ * the layers and recursive in the depth.
+ */
+export async function loadModelForAnalysis(arg: string, sizes: InputSizes = {}, notes: string[] = []): Promise<LayersModel | AppliedModel> {
+  const { file } = await resolveModelPath(arg);
+  const sized = applyInputSizes(file, await topologyOf(file), sizes);
+  notes.push(...sized.notes);
+  return modelFromTopology(file, sized.topology, { applied: true });
 }

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import type { ModelReport } from '../analysis/types.js';
 import { costText, foldRows, type Row } from './fold.js';
+import { renderLongTable } from './long-table.js';
 import { totalsLines } from './summary.js';
 import { fieldText, grouped, shapeText, si } from './units.js';
 
@@ -38,15 +38,17 @@ function rowCells(row: Row, totalMacs: number, whole: boolean, c: InstanceType<t
 /** The terminal table: one row per layer (or folded block), then the totals. */
 export function renderTable(r: ModelReport, opts: TableOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
-  const table = new Table({
-    head: ['Layer', 'Type', 'Output', 'RF', 'Params', 'MACs', 'FLOPs', 'Share of MACs'].map((h) => c.bold(h)),
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const row of foldRows(r, opts.depth)) table.push(rowCells(row, r.totals.macs, r.model.wholeShapes === true, c));
+  const table = renderLongTable(
+    {
+      head: ['Layer', 'Type', 'Output', 'RF', 'Params', 'MACs', 'FLOPs', 'Share of MACs'].map((h) => c.bold(h)),
+      colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left'],
+      style: { head: [], border: [], compact: true },
+    },
+    foldRows(r, opts.depth).map((row) => rowCells(row, r.totals.macs, r.model.wholeShapes === true, c)),
+  );
   const totals = totalsLines(r).map(([k, v]) => {
     const label = c.bold(k.padEnd(16));
     return k === 'Incomplete' || k === 'Misaligned' ? c.yellow(`${label}${v}`) : `${label}${v}`;
   });
-  return `${table.toString()}\n\n${totals.join('\n')}\n`;
+  return `${table}\n\n${totals.join('\n')}\n`;
 }

@@ -12,6 +12,9 @@ type Conv2DArgs = Parameters<typeof tfl.layers.conv2d>[0];
 const Conv2DBase = Object.getPrototypeOf(tfl.layers.conv2d({ filters: 1, kernelSize: 1, name: 'grouped_conv_probe' }))
   .constructor as new (args: Conv2DArgs) => Conv2DLayer;
 
+/** Past this many groups, call() runs one depthwise convolution instead of one convolution per group. */
+const MANY_GROUPS = 64;
+
 export interface GroupedConv2DArgs extends Conv2DArgs {
   /** Input and output channels are split into this many independent groups (Keras' `groups`). */
   groups: number;
@@ -64,6 +67,7 @@ export class GroupedConv2D extends Conv2DBase {
     const input = (Array.isArray(inputs) ? inputs[0] : inputs) as tfc.Tensor4D;
     if (this.padding === 'causal') throw new Error(`GroupedConv2D ${this.name}: causal padding is not supported`);
     const padding = this.padding;
+    if (this.groups > MANY_GROUPS) return this.callAsDepthwise(input);
     return tfc.tidy(() => {
       const xs = tfc.split(input, this.groups, 3) as tfc.Tensor4D[];
       const ks = tfc.split(this.kernel.read(), this.groups, 3) as tfc.Tensor4D[];
@@ -71,6 +75,32 @@ export class GroupedConv2D extends Conv2DBase {
       const dilations = this.dilationRate as [number, number];
       const parts = xs.map((x, g) => tfc.conv2d(x, ks[g], strides, padding, 'NHWC', dilations));
       let y: tfc.Tensor = tfc.concat(parts, 3);
+      if (this.bias) y = tfc.add(y, this.bias.read());
+      return this.activation.apply(y);
+    });
+  }
+
+  /**
+   * The same convolution in four ops whatever the group count, for many groups (one op per
+   * group would be 100,000 ops a run for groups: 100000): each input channel of group g is
+   * convolved with g's m = filters / groups filters by one depthwise convolution (channel
+   * multiplier m; output channel (g c + i) m + j), then the c = Cin / groups channels of each
+   * group are summed. The MACs are the grouped convolution's; the intermediate is c times
+   * the output.
+   */
+  private callAsDepthwise(input: tfc.Tensor4D): tfc.Tensor {
+    return tfc.tidy(() => {
+      const kernel = this.kernel.read() as tfc.Tensor4D;
+      const [kh, kw, c, filters] = kernel.shape;
+      const g = this.groups;
+      const m = filters / g;
+      // [kh, kw, c, g, m] -> [kh, kw, g, c, m]: depthwise input channel g c + i, multiplier j.
+      const k = tfc.reshape(tfc.transpose(tfc.reshape(kernel, [kh, kw, c, g, m]), [0, 1, 3, 2, 4]), [kh, kw, g * c, m]) as tfc.Tensor4D;
+      const strides = this.strides as [number, number];
+      const dilations = this.dilationRate as [number, number];
+      const z = tfc.depthwiseConv2d(input, k, strides, this.padding as 'same' | 'valid', 'NHWC', dilations);
+      const [n, h, w] = z.shape;
+      let y: tfc.Tensor = c === 1 ? z : tfc.reshape(tfc.sum(tfc.reshape(z, [n * h * w * g, c, m]), 1), [n, h, w, g * m]);
       if (this.bias) y = tfc.add(y, this.bias.read());
       return this.activation.apply(y);
     });
