@@ -1,5 +1,6 @@
 // Scaling benchmark: does dnarch stay fast and linear on 1000-layer networks?
-// Usage (after `npm run build`): node scripts/bench-scale.mjs [--runs N] [--json]
+// Usage (after `npm run build`): node --expose-gc scripts/bench-scale.mjs [--runs N] [--json]
+// (`npm run bench:scale` passes --expose-gc; 7 runs unless --runs N)
 //
 // 1. Cold CLI: `node bin/dnarch.js summarize resnet1001 --format json`, one untimed
 //    warm-up, then N timed fresh processes (median), and the peak RSS of one more run
@@ -27,7 +28,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const jsonOnly = args.includes('--json');
 const runsIdx = args.indexOf('--runs');
-const runs = runsIdx >= 0 ? Number(args[runsIdx + 1]) : 3;
+const runs = runsIdx >= 0 ? Number(args[runsIdx + 1]) : 7;
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('bench-scale: --runs expects a positive integer');
   process.exit(1);
@@ -107,21 +108,33 @@ async function guarded(name, fn) {
 }
 
 /**
+ * A full garbage collection before each timed phase (node --expose-gc, as `npm run
+ * bench:scale` starts it), so that a collection of what an earlier phase left does not land
+ * in a later one: such pauses, not the work, made a small model's time per layer swing 4x.
+ */
+const collect = typeof globalThis.gc === 'function' ? () => globalThis.gc() : () => undefined;
+if (typeof globalThis.gc !== 'function') console.error('bench-scale: run with node --expose-gc (npm run bench:scale does) for steadier figures');
+
+/**
  * One round for one model: `analyze(name)` as a user calls it (the measured total), then
  * the same work in its phases: tfjs creating and applying the layers (`buildModel`, which
  * builds no LayersModel) plus disposing them at the end, dnarch ordering the layers into
  * a LayerGraph, and dnarch analysing the graph.
  */
 async function measure(name) {
+  collect();
   let t0 = process.hrtime.bigint();
   const report = await guarded(name, () => lib.analyze(name));
   const total = since(t0);
+  collect();
   t0 = process.hrtime.bigint();
   const built = await guarded(name, () => lib.buildModel(name));
   const build = since(t0);
+  collect();
   t0 = process.hrtime.bigint();
   const graph = graphFromSymbolic(built.inputs, built.outputs, built.name, built.blocks);
   const graphMs = since(t0);
+  collect();
   t0 = process.hrtime.bigint();
   lib.analyzeGraph(graph);
   const analysis = since(t0);
