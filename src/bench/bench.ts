@@ -7,6 +7,7 @@ import type { InputShapeArg } from '../load/onnx/inputs.js';
 import { looksLikePath } from '../load/paths.js';
 import type { ModelOptions } from '../zoo/options.js';
 import { createEngine, isTfjsEngine } from './engines.js';
+import { benchInChild } from './isolate.js';
 import { loadOnnxForBench } from './onnx-file.js';
 import { explainFailure } from './resource-limits.js';
 import { summarize } from './stats.js';
@@ -35,6 +36,11 @@ export interface BenchOptions {
   inputShapes?: InputShapeArg[];
   /** Per-layer profile on the engine timed first: how many of the slowest rows to show (JSON keeps all). */
   profile?: number;
+  /**
+   * Each engine in a child process of its own (isolate.ts) when more than one is timed, so
+   * that each one's memory is its own. The CLI asks for it; in-process callers get one process.
+   */
+  isolate?: boolean;
 }
 
 export interface BenchHooks {
@@ -248,6 +254,17 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
     const todo = auto ? 1 : list.length;
     let done = 0;
     const tick = (label: string, frac: number) => hooks.onProgress?.(done + frac / batches.length, todo, label);
+    const isolated = opts.isolate === true && !auto && list.filter((n) => status(n)?.available).length > 1;
+    /** A child's failure to time its engine is that engine's failed rows, as in one process. */
+    const inChild = async (name: EngineName, t: string, o: BenchOptions, progress: (frac: number, label: string) => void): Promise<Pick<BenchReport, 'results' | 'profile'>> => {
+      try {
+        return await benchInChild(name, t, o, progress);
+      } catch (e) {
+        if (!(e instanceof DnarchError) || e.code !== 'BAD_OPTION') throw e;
+        const version = status(name)?.version;
+        return { results: batches.map((batch) => ({ engine: name, batch, status: 'failed' as const, ...(version ? { version } : {}), reason: e.message })) };
+      }
+    };
 
     for (const name of list) {
       if (auto && ran.length > 0) break;
@@ -258,6 +275,16 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
       }
       if (!s?.available) {
         for (const batch of batches) results.push({ engine: name, batch, status: 'unavailable', ...(s?.version ? { version: s.version } : {}), reason: s?.reason ?? 'unknown' });
+        continue;
+      }
+      if (isolated) {
+        const rows = await inChild(name, target, { ...opts, engines: [name], isolate: false, profile: profile ? undefined : opts.profile }, (frac, label) =>
+          hooks.onProgress?.(done + frac, todo, label),
+        );
+        results.push(...rows.results);
+        if (rows.results.some((r) => r.status === 'ok')) ran.push(name);
+        profile ??= rows.profile;
+        done += 1;
         continue;
       }
       let session: EngineSession;
@@ -312,6 +339,7 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
         ...(opts.threads ? { threads: opts.threads } : {}),
         ...(opts.profile ? { profile: opts.profile } : {}),
         seed: opts.seed ?? 1,
+        ...(isolated ? { isolated: true } : {}),
       },
       engines: statuses.map((s) => ({ ...s })),
       results,

@@ -140,6 +140,10 @@ export const BenchReportSchema = z
       threads: z.int().positive().optional(),
       profile: z.int().positive().optional().describe('--profile N: rows shown in tables (JSON keeps every row).'),
       seed: z.int(),
+      isolated: z
+        .literal(true)
+        .optional()
+        .describe('Each engine was timed in a child process of its own (the CLI does so when it times more than one): peakRssBytes is then that engine\'s process alone, with the model loaded.'),
     }),
     engines: z.array(EngineStatusSchema),
     results: z.array(BenchResultSchema),

@@ -71,6 +71,7 @@ export function benchCommand(program: Command): void {
       model: m.options,
       inputShapes: f.inputShape,
       profile: f.profile === true ? 10 : f.profile,
+      isolate: true,
     };
     const bar = progressBar(showProgress(f.format));
     let report: BenchReport;

@@ -7,14 +7,22 @@ import { bytes, msText, si, sig3 } from './units.js';
 
 const threadsText = (r: BenchOk): string => (r.threads === null ? 'default' : String(r.threads));
 
-const HEAD = ['engine', 'version', 'threads', 'batch', 'first ms', 'runs', 'p50 ms', 'p90 ms', 'mean ms', '± sd', 'img/s', 'GFLOP/s', 'RSS growth'];
+const HEAD = ['engine', 'version', 'threads', 'batch', 'first ms', 'runs', 'p50 ms', 'p90 ms', 'mean ms', '± sd', 'img/s', 'GFLOP/s'];
 
-function okCells(r: BenchOk): string[] {
+/**
+ * The memory column: each engine's own process's peak when the engines ran isolated (one
+ * child process each), else what the engine added to the one process they shared.
+ */
+const memoryHead = (r: BenchReport): string => (r.settings.isolated ? 'peak RSS' : 'RSS growth');
+const head = (r: BenchReport): string[] => [...HEAD, memoryHead(r)];
+
+function okCells(r: BenchOk, isolated: boolean): string[] {
   const l = r.latencyMs;
+  const memory = isolated ? bytes(r.peakRssBytes) : r.rssGrowthBytes === undefined ? '-' : `+${bytes(r.rssGrowthBytes)}`;
   return [
     r.engine, r.version, threadsText(r), String(r.batch), msText(r.firstRunMs), String(r.runs),
     msText(l.p50), msText(l.p90), msText(l.mean), msText(l.stddev),
-    sig3(r.throughput), sig3(r.gflopsPerSecond), r.rssGrowthBytes === undefined ? '-' : `+${bytes(r.rssGrowthBytes)}`,
+    sig3(r.throughput), sig3(r.gflopsPerSecond), memory,
   ];
 }
 
@@ -49,8 +57,11 @@ const notes = (r: BenchReport): string[] =>
 
 const FOOT =
   'Latency per batch: forward pass + output download; warm-up runs excluded (first run shown apart). ' +
-  'img/s = batch x 1000 / mean; GFLOP/s from analysis FLOPs (not MACs) / mean. ' +
-  "RSS growth: the process's largest resident set during that engine's runs minus before it loaded the model (the whole process's peak is peakRssBytes in JSON).";
+  'img/s = batch x 1000 / mean; GFLOP/s from analysis FLOPs (not MACs) / mean. ';
+const memoryFoot = (r: BenchReport): string =>
+  r.settings.isolated
+    ? 'peak RSS: the largest resident set of that engine\'s own process (each engine ran in a child process, with the model loaded there).'
+    : "RSS growth: the process's largest resident set during that engine's runs minus before it loaded the model (the whole process's peak is peakRssBytes in JSON).";
 
 export function renderBenchTable(r: BenchReport, opts: { color?: boolean } & ProfileView = {}): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
@@ -58,17 +69,17 @@ export function renderBenchTable(r: BenchReport, opts: { color?: boolean } & Pro
   const ok = r.results.filter((x): x is BenchOk => x.status === 'ok');
   if (ok.length > 0) {
     const t = new Table({
-      head: HEAD.map((h) => c.bold(h)),
+      head: head(r).map((h) => c.bold(h)),
       colAligns: ['left', 'left', ...HEAD.slice(2).map(() => 'right' as const)],
       style: { head: [], border: [], compact: true },
     });
-    for (const x of ok) t.push(okCells(x));
+    for (const x of ok) t.push(okCells(x, r.settings.isolated === true));
     lines.push('', t.toString());
   }
   for (const s of skipped(r)) lines.push(c.yellow(s));
   for (const n of notes(r)) lines.push(c.dim(`note: ${n}`));
   if (r.profile) lines.push('', ...profileLines(r, 'table', opts));
-  lines.push('', c.dim(FOOT));
+  lines.push('', c.dim(FOOT + memoryFoot(r)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -99,10 +110,10 @@ function mdTable(head: string[], rows: string[][]): string {
 export function renderBenchMarkdown(r: BenchReport, view: ProfileView = {}): string {
   const lines = [`## dnarch bench: ${r.model.name}`, '', ...header(r).map((l) => `${l}  `), ''];
   const ok = r.results.filter((x): x is BenchOk => x.status === 'ok');
-  if (ok.length > 0) lines.push(mdTable(HEAD, ok.map(okCells)), '');
+  if (ok.length > 0) lines.push(mdTable(head(r), ok.map((x) => okCells(x, r.settings.isolated === true))), '');
   for (const s of skipped(r)) lines.push(`- ${s}`);
   for (const n of notes(r)) lines.push(`- note: ${n}`);
   if (r.profile) lines.push('', ...profileLines(r, 'markdown', view));
-  lines.push('', FOOT);
+  lines.push('', FOOT + memoryFoot(r));
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,26 @@ const TINY = ['mobilenet', '--input-size', '32', '--alpha', '0.25', '--runs', '2
 
 
 describe('dnarch bench', () => {
+  it('several engines: each timed in a process of its own, and the memory column says so', { timeout: TIMEOUT }, () => {
+    const r = okJson<BenchReport>(['bench', ...TINY, '--engine', 'cpu,wasm']);
+    expect(BenchReportSchema.safeParse(r).success).toBe(true);
+    expect(r.settings.isolated).toBe(true);
+    const rows = r.results.filter((x): x is BenchOk => x.status === 'ok');
+    expect(rows.map((x) => x.engine).sort()).toEqual(['cpu', 'wasm']);
+    for (const x of rows) {
+      // the child's own peak holds the model and the engine: never below what the engine added to it
+      expect(x.peakRssBytes).toBeGreaterThan(0);
+      expect(x.peakRssBytes).toBeGreaterThanOrEqual(x.rssGrowthBytes ?? 0);
+    }
+    const table = ok(['bench', ...TINY, '--engine', 'cpu,wasm']);
+    expect(table).toMatch(/│ peak RSS +│/);
+    expect(table).toContain("peak RSS: the largest resident set of that engine's own process");
+    // one engine: one process, no child; the column is what it added
+    const one = okJson<BenchReport>(['bench', ...TINY, '--engine', 'cpu']);
+    expect(one.settings.isolated).toBeUndefined();
+    expect(ok(['bench', ...TINY, '--engine', 'cpu'])).toMatch(/│ RSS growth +│/);
+  });
+
   it('--engine all --format json: one schema-valid object, every engine reported', { timeout: TIMEOUT }, () => {
     const r = okJson<BenchReport>(['bench', ...TINY, '--engine', 'all', '--batch', '1,2']);
     expect(BenchReportSchema.safeParse(r).success).toBe(true);
