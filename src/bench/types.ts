@@ -37,7 +37,7 @@ export const BenchOkSchema = z
     latencyMs: LatencySchema,
     throughput: z.number().nonnegative().describe('Images per second: batch * 1000 / mean latency in ms.'),
     gflopsPerSecond: z.number().nonnegative().describe('Analysis FLOPs per image (not MACs) * batch / mean latency, in 10^9 per second.'),
-    peakRssBytes: z.int().nonnegative().describe("Largest resident set size of the whole process sampled after preparing and after each run of this engine and batch: it includes what earlier engines left in the process."),
+    peakRssBytes: z.int().nonnegative().describe("Largest resident set size of the process that timed this engine, sampled after preparing and after each run of this engine and batch: the engine's own process with settings.isolated, else a shared one that includes what earlier engines left in it."),
     rssGrowthBytes: z
       .int()
       .nonnegative()
@@ -167,7 +167,7 @@ export const BENCH_CONVENTIONS: Record<string, string> = {
   throughput: 'images per second = batch * 1000 / mean latency (ms)',
   gflopsPerSecond: 'analysis FLOPs per image (2 x MACs plus element-wise work; not MACs) * batch / mean latency',
   firstRunMs: 'the first run, reported apart; a warm-up run excluded from the statistics with the others, unless --warmup 0 made it the first timed run',
-  peakRssBytes: "largest resident set size of the whole process, sampled after preparing and after every run (warm-up included) of that engine and batch; it includes what earlier engines left behind",
+  peakRssBytes: "largest resident set size of the process that timed that engine, sampled after preparing and after every run (warm-up included) of that engine and batch; with settings.isolated (several engines) that process is the engine's own, else it is shared and includes what earlier engines left behind",
   rssGrowthBytes: "peakRssBytes minus the process's resident set size just before that engine loaded the model: the memory the engine added, per engine",
   weights: "zoo models, and files without weights or whose weight shards are missing, run with seeded random weights (model.weights says which): latency does not depend on their values",
 };
