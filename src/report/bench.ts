@@ -70,7 +70,7 @@ export function renderBenchTable(r: BenchReport, opts: { color?: boolean } & Pro
   if (ok.length > 0) {
     const t = new Table({
       head: head(r).map((h) => c.bold(h)),
-      colAligns: ['left', 'left', ...HEAD.slice(2).map(() => 'right' as const)],
+      colAligns: ['left', 'left', ...head(r).slice(2).map(() => 'right' as const)],
       style: { head: [], border: [], compact: true },
     });
     for (const x of ok) t.push(okCells(x, r.settings.isolated === true));
