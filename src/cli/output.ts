@@ -3,6 +3,7 @@ import { constants, writeFileSync, type Stats } from 'node:fs';
 import { access, lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { DnarchError, fsReason } from '../errors.js';
+import { fileKind } from '../load/safe-path.js';
 
 export interface StagedFile {
   commit(): Promise<void>;
@@ -21,16 +22,6 @@ function tempBeside(file: string): string {
 }
 
 const ioError = (option: string, file: string, why: string): DnarchError => new DnarchError('IO', `cannot write ${option} ${file}: ${why}`);
-
-/** What a special file is, for the refusal. */
-function kindOf(s: Stats): string {
-  if (s.isDirectory()) return 'a directory';
-  if (s.isBlockDevice()) return 'a block device';
-  if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice()) return 'a character device';
-  if (s.isFIFO()) return 'a FIFO';
-  return 'not a regular file';
-}
 
 /** Paths that name one of the process's open descriptors: written to it, never replaced. */
 function descriptorOf(file: string): number | undefined {
@@ -77,7 +68,7 @@ async function outTarget(file: string, option: string): Promise<OutTarget> {
     if (s.isFile()) return { kind: 'replace', path: await realpath(file) };
   }
   if (s.isCharacterDevice() || s.isFIFO()) return { kind: 'stream', path: file };
-  throw ioError(option, file, `${link.isSymbolicLink() ? 'a symlink to ' : ''}${kindOf(s)}; ${option} writes a regular file, a character device or a FIFO`);
+  throw ioError(option, file, `${link.isSymbolicLink() ? 'a symlink to ' : ''}${fileKind(s)}; ${option} writes a regular file, a character device or a FIFO`);
 }
 
 /**

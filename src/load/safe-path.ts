@@ -92,7 +92,8 @@ export async function resolveInsideIfPresent(dir: string, relative: string, opts
   return real;
 }
 
-function kind(s: Stats): string {
+/** What a file that is not a regular one is, for a refusal ("a directory", "a FIFO (named pipe)"). */
+export function fileKind(s: Stats): string {
   if (s.isDirectory()) return 'a directory';
   if (s.isFIFO()) return 'a FIFO (named pipe)';
   if (s.isCharacterDevice()) return 'a character device';
@@ -113,7 +114,7 @@ async function openRegular(file: string) {
   }
   try {
     const s = await handle.stat();
-    if (!s.isFile()) throw new DnarchError('BAD_INPUT', `${file}: is ${kind(s)}, not a regular file`);
+    if (!s.isFile()) throw new DnarchError('BAD_INPUT', `${file}: is ${fileKind(s)}, not a regular file`);
     return { handle, size: s.size };
   } catch (e) {
     await handle.close();
