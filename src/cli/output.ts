@@ -1,24 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { constants, writeFileSync, type Stats } from 'node:fs';
 import { access, lstat, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { DnarchError, fsReason } from '../errors.js';
-import { fileKind } from '../load/safe-path.js';
+import { fileKind, tempBeside } from '../load/safe-path.js';
 
 export interface StagedFile {
   commit(): Promise<void>;
   abort(): Promise<void>;
-}
-
-/** Longest file name (bytes) most file systems take; the temporary name stays under it. */
-const NAME_MAX = 255;
-
-/** A temporary name beside `file`, short enough to be created wherever `file` could be. */
-function tempBeside(file: string): string {
-  const suffix = `.${randomBytes(6).toString('hex')}.tmp`;
-  let stem = `.${basename(file)}`;
-  while (Buffer.byteLength(stem + suffix) > NAME_MAX) stem = stem.slice(0, -1);
-  return join(dirname(file), stem + suffix);
 }
 
 const ioError = (option: string, file: string, why: string): DnarchError => new DnarchError('IO', `cannot write ${option} ${file}: ${why}`);
@@ -55,7 +43,7 @@ async function outTarget(file: string, option: string): Promise<OutTarget> {
     const code = (e as NodeJS.ErrnoException).code;
     // A new name, or a path through a file: the directory check and the write name the problem.
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'replace', path: file };
-    throw ioError(option, file, code === 'ENAMETOOLONG' ? 'the name is too long (ENAMETOOLONG)' : fsReason(e));
+    throw ioError(option, file, fsReason(e));
   }
   if (link.isFile()) return { kind: 'replace', path: file };
   let s = link;
@@ -80,6 +68,11 @@ async function outTarget(file: string, option: string): Promise<OutTarget> {
 export async function stageFile(file: string, data: string | Uint8Array, option: string): Promise<StagedFile> {
   const target = await outTarget(file, option);
   if (target.kind !== 'replace') throw ioError(option, file, `not a regular file; ${option} writes regular files only`);
+  return stageAt(target, file, data, option);
+}
+
+/** stageFile for a target outTarget already found to be a regular file or a new name. */
+async function stageAt(target: { path: string }, file: string, data: string | Uint8Array, option: string): Promise<StagedFile> {
   const tmp = tempBeside(target.path);
   // Removing what may never have been written: a path through a file (ENOTDIR) must not hide the first error.
   const abort = () => rm(tmp, { force: true }).catch(() => undefined);
@@ -120,7 +113,7 @@ export async function stageFile(file: string, data: string | Uint8Array, option:
  */
 export async function writeAtomic(file: string, text: string, option = '--out'): Promise<void> {
   const target = await outTarget(file, option);
-  if (target.kind === 'replace') return (await stageFile(file, text, option)).commit();
+  if (target.kind === 'replace') return (await stageAt(target, file, text, option)).commit();
   try {
     if (target.kind === 'stream') await writeFile(target.path, text, { flag: 'a' });
     else if (target.fd === 1 || target.fd === 2) await writeStream(target.fd === 1 ? process.stdout : process.stderr, text);

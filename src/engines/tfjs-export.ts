@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError, fsReason } from '../errors.js';
+import { tempBeside } from '../load/safe-path.js';
 import type { TfjsExportInfo } from './export-types.js';
 
 /**
@@ -183,8 +183,7 @@ export async function checkTfjsTarget(dir: string, opts: { force?: boolean; opti
 export async function writeDirectoryAtomic(dir: string, files: TfjsFile[], opts: { force?: boolean; option?: string } = {}): Promise<void> {
   const option = opts.option ?? '--tfjs';
   const target = resolve(dir);
-  const tag = randomBytes(6).toString('hex');
-  const tmp = join(dirname(target), `.${basename(target)}.${tag}.tmp`);
+  const tmp = tempBeside(target);
   const fail = (e: unknown) => new DnarchError('IO', `cannot write ${option} ${dir}: ${fsReason(e)}`, { cause: e });
   try {
     await mkdir(tmp);
@@ -199,7 +198,7 @@ export async function writeDirectoryAtomic(dir: string, files: TfjsFile[], opts:
     if (state === 'other') throw Object.assign(new Error('it exists and is not a directory'), { code: 'EEXIST' });
     if (state === 'full') {
       if (!opts.force) throw new DnarchError('IO', `${option} ${dir} exists and is not empty: choose another directory or add --force to replace it`);
-      old = join(dirname(target), `.${basename(target)}.${tag}.old`);
+      old = tmp.replace(/\.tmp$/, '.old');
       await rename(target, old);
     }
     // POSIX rename replaces an empty directory; elsewhere remove it first.

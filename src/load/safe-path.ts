@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DnarchError } from '../errors.js';
 
@@ -156,4 +157,15 @@ export async function readCapped(file: string, maxBytes: number): Promise<Buffer
   } finally {
     await handle.close();
   }
+}
+
+/** Longest file name (bytes) most file systems take; the temporary name stays under it. */
+const NAME_MAX = 255;
+
+/** A temporary name beside `file`, short enough to be created wherever `file` could be. */
+export function tempBeside(file: string): string {
+  const suffix = `.${randomBytes(6).toString('hex')}.tmp`;
+  let stem = `.${path.basename(file)}`;
+  while (Buffer.byteLength(stem + suffix) > NAME_MAX) stem = stem.slice(0, -1);
+  return path.join(path.dirname(file), stem + suffix);
 }
