@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { impossibleOutput } from '../analysis/geometry.js';
+import { product } from '../analysis/shape.js';
 import { DnarchError } from '../errors.js';
 import type { Shape } from '../graph/types.js';
 import { LIMITS, oneLine, q, registry, type Json } from './keras-config.js';
@@ -26,14 +27,13 @@ const classOf = (layer: TfLayer): string => {
 };
 
 const known = (s: Shape): s is number[] => s.every((d) => typeof d === 'number' && d >= 0);
-const product = (s: number[]): number => s.reduce((a, b) => a * b, 1);
 
 /**
  * What tfjs' Reshape cannot check while the batch is open (it checks nothing then): the
  * target must hold the input's values, one open dimension (-1) taking what is left. The
  * output shape, when the rest of the input is known, or the reason it cannot exist.
  */
-export function reshapeOutput(input: Shape, target: readonly (number | null)[]): { shape?: Shape; problem?: string } {
+function reshapeOutput(input: Shape, target: readonly (number | null)[]): { shape?: Shape; problem?: string } {
   const rest = input.slice(1);
   if (!known(rest)) return {};
   const total = product(rest);

@@ -47,10 +47,8 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
  * open input dimensions sized as asked (input-sizes.ts); `notes` gets what is still open.
  */
 export async function loadModelFile(arg: string, sizes: InputSizes = {}, notes: string[] = []): Promise<LayersModel> {
-  const { file } = await resolveModelPath(arg);
-  const sized = applyInputSizes(file, await topologyOf(file), sizes);
-  notes.push(...sized.notes);
-  return modelFromTopology(file, sized.topology);
+  const { file, topology } = await sizedTopology(arg, sizes, notes);
+  return modelFromTopology(file, topology);
 }
 
 /**
@@ -59,8 +57,14 @@ export async function loadModelFile(arg: string, sizes: InputSizes = {}, notes: 
  * the layers and recursive in the depth.
  */
 export async function loadModelForAnalysis(arg: string, sizes: InputSizes = {}, notes: string[] = []): Promise<LayersModel | AppliedModel> {
+  const { file, topology } = await sizedTopology(arg, sizes, notes);
+  return modelFromTopology(file, topology, { applied: true });
+}
+
+/** A model file's topology with its open input dimensions sized as asked; `notes` gets what is still open. */
+async function sizedTopology(arg: string, sizes: InputSizes, notes: string[]) {
   const { file } = await resolveModelPath(arg);
   const sized = applyInputSizes(file, await topologyOf(file), sizes);
   notes.push(...sized.notes);
-  return modelFromTopology(file, sized.topology, { applied: true });
+  return { file, topology: sized.topology };
 }

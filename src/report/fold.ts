@@ -33,18 +33,18 @@ const rowOf = (l: LayerReport): Row => ({
   ...(l.unknownCost ? { unknownCost: true as const } : {}),
 });
 
-/**
- * Rows for a report. Without `depth`, one row per layer. With `depth` N, layers are folded
- * into one row per block-path prefix of length N, or their whole path when it is shorter
- * (ResNet: 1 = stages, 2 = blocks, with the stem as one row), keeping first-appearance
- * order; layers outside any block (the input) stay as they are.
- */
 /** A row's MACs or FLOPs as text: "?" when unknown, "≥ n" when only part of it is known. */
 export function costText(row: Row, value: number, format: (n: number) => string): string {
   if (!row.unknownCost) return format(value);
   return value > 0 ? `≥ ${format(value)}` : '?';
 }
 
+/**
+ * Rows for a report. Without `depth`, one row per layer. With `depth` N, layers are folded
+ * into one row per block-path prefix of length N, or their whole path when it is shorter
+ * (ResNet: 1 = stages, 2 = blocks, with the stem as one row), keeping first-appearance
+ * order; layers outside any block (the input) stay as they are.
+ */
 export function foldRows(report: ModelReport, depth?: number): Row[] {
   if (depth === undefined) return report.layers.map(rowOf);
   const rows: Row[] = [];
