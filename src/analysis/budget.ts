@@ -168,7 +168,7 @@ export function checkModel(r: ModelReport, budgets: Budgets, latency?: { ms: num
 }
 
 /** Why a check's totals are lower bounds: classes without a cost handler, layers on open shapes. */
-export function incompleteWhy(c: Pick<CheckReport, 'unsupported' | 'unknownCost'>): string {
+function incompleteWhy(c: Pick<CheckReport, 'unsupported' | 'unknownCost'>): string {
   return [
     c.unsupported.length ? `no cost handler for ${c.unsupported.map((u) => u.className).join(', ')}` : '',
     c.unknownCost ? `${c.unknownCost} layer(s) on open shapes (give --input-size or --input-shape)` : '',

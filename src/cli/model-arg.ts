@@ -10,6 +10,7 @@ import { OPTION_NAMES, resolveOptions, type ModelOptions } from '../zoo/options.
 import { findModel, ZOO } from '../zoo/registry.js';
 import { unknownModelMessage } from '../zoo/suggest.js';
 import type { Pooling } from '../zoo/types.js';
+import { stderrNote } from './terminal.js';
 import { parseAlpha, parseInputSize, parsePositiveInt } from './parse.js';
 
 /** One model named on the command line, as every command takes it. */
@@ -101,7 +102,7 @@ export function modelArg(arg: string, flags: ModelOptions = {}): ModelArg {
   }
   if (at < 0 && existsSync(arg) && !noted.has(arg)) {
     noted.add(arg);
-    process.stderr.write(`dnarch: note: "${arg}" is the zoo model ${entry.name}; for the file or directory of that name write ./${arg}\n`);
+    stderrNote(`"${arg}" is the zoo model ${entry.name}; for the file or directory of that name write ./${arg}`);
   }
   const spec = at >= 0 ? parseSpec(arg, arg.slice(at + 1)) : { options: {}, text: '' };
   const fromSpec = new Set<OptionKey>();

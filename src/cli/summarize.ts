@@ -7,7 +7,7 @@ import { modelArg } from './model-arg.js';
 import { checkOutDir, emit } from './output.js';
 import { parsePositiveInt } from './parse.js';
 import { analyzeForCli } from './analyze-model.js';
-import { useColor } from './terminal.js';
+import { stderrNote, useColor } from './terminal.js';
 
 interface SummarizeFlags extends ModelFlags, FileFlags {
   format: Format;
@@ -30,15 +30,14 @@ export function summarizeCommand(program: Command): void {
     const m = modelArg(name, modelOptions(f));
     await checkOutDir(f.out);
     // The JSON is the ModelReport of its schema: one entry per layer, each with its block path.
-    if (f.depth !== undefined && f.format === 'json') process.stderr.write(DEPTH_JSON_NOTE);
+    if (f.depth !== undefined && f.format === 'json') stderrNote(DEPTH_JSON_NOTE);
     const report = await analyzeForCli(m.target, f.format, m.options, m.label, fileOptions(f));
     await emit(renderReport(report, f.format, { depth: f.depth, color: useColor() && !f.out }), f.out);
     if (f.strict) strictCheck(report);
   });
 }
 
-export const DEPTH_JSON_NOTE =
-  'dnarch: note: --depth does not fold --format json: the JSON lists every layer, each with its block path in "block"\n';
+const DEPTH_JSON_NOTE = '--depth does not fold --format json: the JSON lists every layer, each with its block path in "block"';
 
 /** --strict: a report whose totals are incomplete is a failed check (exit 1), after it is printed. */
 export function strictCheck(report: ModelReport): void {

@@ -52,7 +52,7 @@ export interface LoadRunnableOptions {
 }
 
 /** The flag that lets export write seeded weights in place of a file's own. */
-export const SEEDED_WEIGHTS_FLAG = '--seeded-weights';
+const SEEDED_WEIGHTS_FLAG = '--seeded-weights';
 
 type AnyLayer = LayersModel['layers'][number];
 

@@ -32,14 +32,14 @@ export function seedWeights(model: LayersModel, seed = 1, label = model.name): v
 }
 
 /** Most bytes of seeded weights: the limit on weights read from a file (src/load/weights.ts), 2 GiB. */
-export const MAX_SEEDED_BYTES = DEFAULT_MAX_WEIGHT_BYTES;
+const MAX_SEEDED_BYTES = DEFAULT_MAX_WEIGHT_BYTES;
 
 /**
  * Refuses, by arithmetic on the weights' shapes and before any value is written, a model whose
  * seeded float32 weights would pass MAX_SEEDED_BYTES (2e9 parameters: 8e9 bytes). Building the
  * topology allocates nothing (zeros are lazy); filling every weight with random values would.
  */
-export function checkSeedBudget(model: LayersModel, label: string): void {
+function checkSeedBudget(model: LayersModel, label: string): void {
   const params = model.weights.reduce((sum, w) => sum + w.shape.reduce((a: number, b) => a * (b ?? 0), 1), 0);
   const bytes = params * 4;
   if (bytes > MAX_SEEDED_BYTES) {

@@ -217,7 +217,7 @@ function bad(file: string, where: string, problem: string): DnarchError {
 const shown = (name: string): string => JSON.stringify(name).slice(1, -1).slice(0, 200);
 
 /** Longest entry name: Keras writes config.json, metadata.json, model.weights.h5 and assets/<layer path>/<file>. */
-export const MAX_ENTRY_NAME_BYTES = 128;
+const MAX_ENTRY_NAME_BYTES = 128;
 
 function checkName(file: string, name: string, bytes: number): void {
   if (name === '') throw bad(file, '(entry with an empty name)', 'not a valid entry name');

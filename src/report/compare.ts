@@ -47,7 +47,7 @@ function bullet(text: string, width = 100): string {
 }
 
 /** Marks the best value of a row when there is no colour to show it (NO_COLOR, a pipe, a file). */
-export const BEST_MARK = '*';
+const BEST_MARK = '*';
 
 /**
  * The terminal table: one row per metric, one column per model, best of each row in bold

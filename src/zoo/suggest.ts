@@ -10,7 +10,7 @@ export const normalizeName = (name: string): string => name.toLowerCase().replac
  * A normalised name split into its stem and its variant, the part that says which member of
  * a family it is: resnet|50, efficientnet|b3, mobilenet|v2, resnet|50v2, googlenet|''.
  */
-export function splitVariant(key: string): { stem: string; variant: string } {
+function splitVariant(key: string): { stem: string; variant: string } {
   const m = /^([a-z]+?)((?:v|b)?\d.*)?$/.exec(key);
   return m ? { stem: m[1], variant: m[2] ?? '' } : { stem: key, variant: '' };
 }
