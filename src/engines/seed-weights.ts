@@ -2,7 +2,7 @@ import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
 import { walkCalls } from '../graph/layer-order.js';
-import { DEFAULT_MAX_WEIGHT_BYTES } from '../load/weights.js';
+import { DEFAULT_MAX_WEIGHT_BYTES } from '../load/tfjs/weights.js';
 import { isContainer, type Layer } from './onnx/layer-call.js';
 
 /**
@@ -31,7 +31,7 @@ export function seedWeights(model: LayersModel, seed = 1, label = model.name): v
   dampResiduals(model);
 }
 
-/** Most bytes of seeded weights: the limit on weights read from a file (src/load/weights.ts), 2 GiB. */
+/** Most bytes of seeded weights: the limit on weights read from a file (src/load/tfjs/weights.ts), 2 GiB. */
 const MAX_SEEDED_BYTES = DEFAULT_MAX_WEIGHT_BYTES;
 
 /**

@@ -52,7 +52,7 @@ function nodeOf(layer: TfLayer, name: string, call: { inbound: string[]; inputSh
     inbound: call.inbound,
     block,
   };
-  // A stand-in for a layer tfjs cannot build (src/load/opaque-layer.ts) says why.
+  // A stand-in for a layer tfjs cannot build (src/load/tfjs/opaque-layer.ts) says why.
   const opaque = (layer as { opaqueReason?: unknown }).opaqueReason;
   if (typeof opaque === 'string') node.opaque = opaque;
   return node;

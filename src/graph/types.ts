@@ -63,7 +63,7 @@ export interface LayerNode {
   sharedWith?: string;
   /**
    * Set when the layer is a stand-in for one tfjs cannot build (a Lambda, a custom class, a
-   * Keras feature tfjs ignores; see src/load/opaque-layer.ts): why. Its shapes are known (from
+   * Keras feature tfjs ignores; see src/load/tfjs/opaque-layer.ts): why. Its shapes are known (from
    * its config, or passed through); its cost and weights are not, so analysis lists it as
    * unsupported whatever its class name.
    */

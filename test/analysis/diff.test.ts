@@ -4,7 +4,7 @@ import { configChanges, diffModels, numberDelta, type DiffSide } from '../../src
 import { ModelDiffSchema, type LayerBrief, type ModelDiff } from '../../src/analysis/diff-types.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
-import { loadModelFile } from '../../src/load/model-file.js';
+import { loadModelFile } from '../../src/load/tfjs/model-file.js';
 import { FOLD_AFTER, renderDiffMarkdown } from '../../src/report/diff.js';
 
 // The fixtures (scripts/make-diff-fixtures.mts), input 32x32x3, every convolution 'same':

@@ -11,7 +11,7 @@ import { exportOnnx } from '../../src/engines/onnx/export.js';
 import { decodeModel } from '../../src/load/onnx/proto.js';
 import { seedWeights } from '../../src/engines/seed-weights.js';
 import { isDnarchError } from '../../src/errors.js';
-import { OpaqueLayer } from '../../src/load/opaque-layer.js';
+import { OpaqueLayer } from '../../src/load/tfjs/opaque-layer.js';
 import { adaptiveAveragePooling2d } from '../../src/zoo/adaptive-pooling.js';
 import { CustomScaleLayer } from '../../src/zoo/custom-scale-layer.js';
 import { groupedConv2d } from '../../src/zoo/grouped-conv.js';

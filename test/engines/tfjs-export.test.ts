@@ -1,6 +1,6 @@
 /**
  * tfjs layers-model export. Each export is read back by readers that share no code with the
- * writer: dnarch's weight loader (src/load/weights.ts), tfjs' own loadLayersModel (through
+ * writer: dnarch's weight loader (src/load/tfjs/weights.ts), tfjs' own loadLayersModel (through
  * a file-reading IOHandler written here) and dnarch's model-file loader + analysis.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { loadRunnableModel } from '../../src/engines/runnable-model.js';
 import { exportTfjs, patchTopology, SHARD_BYTES, writeDirectoryAtomic } from '../../src/engines/tfjs-export.js';
 import { isDnarchError } from '../../src/errors.js';
-import { loadWeights } from '../../src/load/weights.js';
+import { loadWeights } from '../../src/load/tfjs/weights.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dnarch-tfjs-export-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../src/analysis/analyze.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { graphFromSymbolic, graphFromTfjs } from '../../src/graph/from-tfjs.js';
-import { modelFromTopology } from '../../src/load/build-model.js';
-import { normalizeTopology } from '../../src/load/keras-config.js';
+import { modelFromTopology } from '../../src/load/tfjs/build-model.js';
+import { normalizeTopology } from '../../src/load/keras/config.js';
 
 beforeAll(() => ensureAnalysisBackend());
 

@@ -27,7 +27,7 @@ import {
   readKerasArchiveBytes,
   readKerasWeightsH5,
   type KerasArchiveOptions,
-} from '../../src/load/keras-archive.js';
+} from '../../src/load/keras/archive.js';
 import {
   buildFixtureArchive,
   dataset,

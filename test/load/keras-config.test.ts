@@ -9,9 +9,9 @@ import { analyzeGraph } from '../../src/analysis/analyze.js';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { DnarchError } from '../../src/errors.js';
 import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
-import { modelFromTopology } from '../../src/load/build-model.js';
-import { LIMITS, normalizeTopology, zeroInitialisers } from '../../src/load/keras-config.js';
-import { OPAQUE_CLASS_NAME } from '../../src/load/opaque-layer.js';
+import { modelFromTopology } from '../../src/load/tfjs/build-model.js';
+import { LIMITS, normalizeTopology, zeroInitialisers } from '../../src/load/keras/config.js';
+import { OPAQUE_CLASS_NAME } from '../../src/load/tfjs/opaque-layer.js';
 
 beforeAll(() => ensureAnalysisBackend());
 

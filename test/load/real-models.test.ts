@@ -16,9 +16,9 @@ import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { DnarchError } from '../../src/errors.js';
 import { graphFromTfjs } from '../../src/graph/from-tfjs.js';
 import type { LayerGraph } from '../../src/graph/types.js';
-import { modelFromTopology } from '../../src/load/build-model.js';
-import { normalizeTopology } from '../../src/load/keras-config.js';
-import { loadModelFile } from '../../src/load/model-file.js';
+import { modelFromTopology } from '../../src/load/tfjs/build-model.js';
+import { normalizeTopology } from '../../src/load/keras/config.js';
+import { loadModelFile } from '../../src/load/tfjs/model-file.js';
 
 const DIR = fileURLToPath(new URL('../../../shared/real-models/', import.meta.url));
 const present = existsSync(join(DIR, 'SOURCES.tsv'));

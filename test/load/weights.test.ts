@@ -32,8 +32,8 @@ import { fileURLToPath } from 'node:url';
 import * as tfc from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
-import { loadModelFile } from '../../src/load/model-file.js';
-import { float16ToNumber, loadWeights, summarizeManifest, type Weight } from '../../src/load/weights.js';
+import { loadModelFile } from '../../src/load/tfjs/model-file.js';
+import { float16ToNumber, loadWeights, summarizeManifest, type Weight } from '../../src/load/tfjs/weights.js';
 import { rejection } from './rejection.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,6 +1,6 @@
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
 import { walkCalls } from '../../graph/layer-order.js';
-import { OPAQUE_CLASS_NAME } from '../../load/opaque-layer.js';
+import { OPAQUE_CLASS_NAME } from '../../load/tfjs/opaque-layer.js';
 import { attr, OnnxGraph, type Shape, type Value } from './graph.js';
 import { exportError, isContainer, type Layer } from './layer-call.js';
 import { DataType, encodeModel, type ValueInfoMsg } from '../../load/onnx/proto.js';

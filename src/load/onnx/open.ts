@@ -18,7 +18,7 @@ import { toLayerGraph } from './to-graph.js';
 /** protobuf's own limit on a message: an ONNX file larger than this must keep its weights in external data. */
 export const MAX_ONNX_BYTES = 2 ** 31;
 
-/** The sizes of a model file's open dimensions (layers files read inputShapes and inputSize too: src/load/input-sizes.ts). */
+/** The sizes of a model file's open dimensions (layers files read inputShapes and inputSize too: src/load/tfjs/input-sizes.ts). */
 export interface OnnxOptions {
   inputShapes?: InputShapeArg[];
   /** --input-size: height and width of every image input (rank 4) not sized by --input-shape. */

@@ -1,9 +1,9 @@
 import { endianness } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { DnarchError } from '../errors.js';
-import { notAModelContent } from './magic.js';
-import { readCapped, regularFileSize, resolveInside } from './safe-path.js';
+import { DnarchError } from '../../errors.js';
+import { notAModelContent } from '../magic.js';
+import { readCapped, regularFileSize, resolveInside } from '../safe-path.js';
 
 /**
  * Weights of a tfjs layers-model: the `weightsManifest` of its model.json and the binary

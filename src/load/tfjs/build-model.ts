@@ -1,11 +1,11 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { impossibleOutput } from '../analysis/geometry.js';
-import { product } from '../analysis/shape.js';
-import { DnarchError } from '../errors.js';
-import type { Shape } from '../graph/types.js';
-import { LIMITS, oneLine, q, registry, type Json } from './keras-config.js';
-import { SIZE_LIMITS } from './limits.js';
+import { impossibleOutput } from '../../analysis/geometry.js';
+import { product } from '../../analysis/shape.js';
+import { DnarchError } from '../../errors.js';
+import type { Shape } from '../../graph/types.js';
+import { LIMITS, oneLine, q, registry, type Json } from '../keras/config.js';
+import { SIZE_LIMITS } from '../limits.js';
 import { OPAQUE_CLASS_NAME } from './opaque-layer.js';
 
 /** Building a normalised topology with tfjs' own loader, every failure named and weights capped. */

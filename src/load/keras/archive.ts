@@ -2,9 +2,9 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { Inflate } from 'fflate';
-import { DnarchError } from '../errors.js';
-import { jsonBeyondLimits, jsonLimitMessage } from './limits.js';
-import { isHdf5Magic, isZipMagic, jsonSyntaxReason, notAModelContent } from './magic.js';
+import { DnarchError } from '../../errors.js';
+import { jsonBeyondLimits, jsonLimitMessage } from '../limits.js';
+import { isHdf5Magic, isZipMagic, jsonSyntaxReason, notAModelContent } from '../magic.js';
 
 /**
  * Reads a Keras 3 `.keras` archive: a zip holding config.json (the model, serialised by
@@ -124,7 +124,7 @@ const CONFIG = 'config.json';
 const METADATA = 'metadata.json';
 const WEIGHTS = 'model.weights.h5';
 
-export { isZipMagic } from './magic.js';
+export { isZipMagic } from '../magic.js';
 
 /** Reads a `.keras` archive from disk. Throws DnarchError('BAD_INPUT') naming the file and the entry. */
 export async function readKerasArchive(file: string, opts: KerasArchiveOptions = {}): Promise<KerasArchive> {

@@ -1,19 +1,19 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
-import { detectFormat, MAX_MODEL_JSON_BYTES, notAModel } from './formats.js';
-import { readKerasArchive } from './keras-archive.js';
+import { DnarchError } from '../../errors.js';
+import { detectFormat, MAX_MODEL_JSON_BYTES, notAModel } from '../formats.js';
+import { readKerasArchive } from '../keras/archive.js';
 import { modelFromTopology, type AppliedModel } from './build-model.js';
-import { normalizeTopology } from './keras-config.js';
+import { normalizeTopology } from '../keras/config.js';
 import { applyInputSizes, type InputSizes } from './input-sizes.js';
-import { resolveModelPath } from './paths.js';
+import { resolveModelPath } from '../paths.js';
 
 export { MAX_MODEL_JSON_BYTES };
-export { looksLikePath } from './paths.js';
+export { looksLikePath } from '../paths.js';
 
 /**
  * Builds the tfjs LayersModel of a layers-format model file: a tfjs layers-model
  * `model.json` (or its directory), a Keras `to_json()` file, or a Keras 3 `.keras` archive.
- * Topology only: weights are set by their users (src/load/weights.ts, keras-archive.ts).
+ * Topology only: weights are set by their users (src/load/tfjs/weights.ts, src/load/keras/archive.ts).
  * Other formats are detected (src/load/formats.ts) and refused with what they are.
  */
 
@@ -25,14 +25,7 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
     const config = archive.kerasVersion ? { keras_version: archive.kerasVersion, model_config: archive.config } : archive.config;
     return normalizeTopology(file, config);
   }
-  if (name === 'json') {
-    const json = await sniff.json();
-    const keys = json && typeof json === 'object' && !Array.isArray(json) ? Object.keys(json) : [];
-    const topology = (json as { modelTopology?: { node?: unknown } } | undefined)?.modelTopology;
-    if (!Array.isArray(topology?.node) && ['modelTopology', 'class_name', 'model_config'].some((k) => keys.includes(k))) {
-      return normalizeTopology(file, json);
-    }
-  }
+  if (name === 'tfjs-layers' || name === 'keras-json') return normalizeTopology(file, await sniff.json());
   if (name === 'onnx') {
     throw new DnarchError('BAD_INPUT', `${file} is an ONNX model: it runs on onnxruntime as it is; tfjs engines and --tfjs export need a layers model`);
   }

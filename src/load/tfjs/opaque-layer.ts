@@ -1,7 +1,7 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
-import { DnarchError } from '../errors.js';
+import { DnarchError } from '../../errors.js';
 
 /**
  * A stand-in for a layer class tfjs cannot build (Keras' Lambda, TensorFlowOpLayer,

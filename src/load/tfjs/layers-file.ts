@@ -1,8 +1,8 @@
-import { ensureAnalysisBackend } from '../engines/analysis-backend.js';
-import { DnarchError } from '../errors.js';
-import { graphFromSymbolic, graphFromTfjs } from '../graph/from-tfjs.js';
-import { layerOrder } from '../graph/layer-order.js';
-import type { LayerGraph } from '../graph/types.js';
+import { ensureAnalysisBackend } from '../../engines/analysis-backend.js';
+import { DnarchError } from '../../errors.js';
+import { graphFromSymbolic, graphFromTfjs } from '../../graph/from-tfjs.js';
+import { layerOrder } from '../../graph/layer-order.js';
+import type { LayerGraph } from '../../graph/types.js';
 import { isApplied } from './build-model.js';
 import type { InputSizes } from './input-sizes.js';
 import { loadModelForAnalysis } from './model-file.js';

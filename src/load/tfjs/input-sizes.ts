@@ -1,5 +1,5 @@
-import { DnarchError } from '../errors.js';
-import type { InputShapeArg } from './onnx/inputs.js';
+import { DnarchError } from '../../errors.js';
+import type { InputShapeArg } from '../onnx/inputs.js';
 
 /**
  * The open dimensions of a layers model's inputs (a fully convolutional model declares

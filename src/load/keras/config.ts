@@ -1,18 +1,18 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { z } from 'zod';
-import { DnarchError } from '../errors.js';
-import { GroupedConv2D, type GroupedConv2DArgs } from '../zoo/grouped-conv.js';
-import { KeepDimsGlobalAveragePooling2D, type KeepDimsPoolingArgs } from '../zoo/keepdims-pooling.js';
+import { DnarchError } from '../../errors.js';
+import { GroupedConv2D, type GroupedConv2DArgs } from '../../zoo/grouped-conv.js';
+import { KeepDimsGlobalAveragePooling2D, type KeepDimsPoolingArgs } from '../../zoo/keepdims-pooling.js';
 // Keras classes tfjs lacks that the zoo implements: registered here too, so whether a
 // file's 'Normalization', 'CustomScaleLayer', ... is understood never depends on which zoo
 // model was built before in the same process.
-import '../zoo/adaptive-pooling.js';
-import '../zoo/custom-scale-layer.js';
-import '../zoo/local-response-norm.js';
-import '../zoo/normalization-layer.js';
-import { SIZE_LIMITS } from './limits.js';
-import { encodeText, OPAQUE_CLASS_NAME, opaqueSpec } from './opaque-layer.js';
+import '../../zoo/adaptive-pooling.js';
+import '../../zoo/custom-scale-layer.js';
+import '../../zoo/local-response-norm.js';
+import '../../zoo/normalization-layer.js';
+import { SIZE_LIMITS } from '../limits.js';
+import { encodeText, OPAQUE_CLASS_NAME, opaqueSpec } from '../tfjs/opaque-layer.js';
 
 /**
  * Rewrites a Keras 2, Keras 3 or tfjs-written model topology into the Keras-2-style JSON
