@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { familyCounts, hostileCase, run, temps } from './hostile-harness.js';
 import { controlCharArb, mutationArb, prototypeKeyCases, readingArb, shapeLieArb, type HostileCase } from './mutate.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,26 +27,7 @@ const SEEDS = [
 ].filter(existsSync);
 
 const RUNS_PER_SEED = Number(process.env.FUZZ_RUNS ?? 150);
-const temps: string[] = [];
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 let cases = 0;
-
-/** Runs the CLI in-process with stdout/stderr captured. */
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => (err.push(String(s)), true)) as typeof process.stderr.write;
-  const t0 = performance.now();
-  try {
-    const code = await main(['node', 'dnarch', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - t0 };
-  } finally {
-    process.stdout.write = write.out;
-    process.stderr.write = write.err;
-  }
-}
 
 describe.each(SEEDS.map((s) => [s.split('/').pop()!, s]))('mutations of %s', (_name, seed) => {
   const text = readFileSync(seed, 'utf8');
@@ -103,52 +84,9 @@ describe('the property test', () => {
 const HOSTILE_RUNS = Number(process.env.FUZZ_HOSTILE_RUNS ?? 0) || undefined;
 /** Other seeds (FUZZ_HOSTILE_SEED=n) give other cases; the committed ones are fixed. */
 const SEED_SHIFT = Number(process.env.FUZZ_HOSTILE_SEED ?? 0);
-/** Characters that must never reach a terminal raw (a newline only as a line's end). */
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
-const zipFiles = (files: Record<string, Uint8Array>): Uint8Array => zipSync(files);
-const familyCounts = new Map<string, Map<string, number>>();
-
-async function hostileCase(family: string, c: HostileCase): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'dnarch-hostile-'));
-  temps.push(dir);
-  const file = join(dir, c.name);
-  if (c.fifo) execFileSync('mkfifo', [file]);
-  else writeFileSync(file, c.bytes ?? new Uint8Array(0));
-  const out = join(dir, c.command === 'export' ? 'out.onnx' : 'report.json');
-  const args = c.command === 'export' ? ['export', file, '--onnx', out] : ['summarize', file, '--format', 'json', '--out', out];
-  const r = await run(args);
-  const counts = familyCounts.get(family) ?? new Map<string, number>();
-  familyCounts.set(family, counts.set(`exit ${r.code}`, (counts.get(`exit ${r.code}`) ?? 0) + 1));
-  const context = `${family}: ${c.label}: exit ${r.code}, stderr ${JSON.stringify(r.stderr.slice(0, 600))}`;
-  expect([0, 1, 2], context).toContain(r.code);
-  expect(r.stdout, context).toBe('');
-  expect(r.stderr, context).not.toMatch(/^\s+at /m);
-  if (r.code === 0) expect(r.stderr, context).toBe('');
-  else {
-    const lines = r.stderr.replace(/\n$/, '').split('\n');
-    expect(lines, context).toHaveLength(1);
-    expect(lines[0], context).toMatch(/^dnarch: /);
-    expect(lines[0], context).not.toMatch(/internal error/);
-    expect(lines[0], context).not.toMatch(RAW);
-    expect(existsSync(out), context).toBe(false);
-  }
-  if (c.expect) expect(r.code, context).toBe(c.expect.exit);
-  if (c.expect?.exit === 0 && r.code === 0) {
-    const t = (JSON.parse(readFileSync(out, 'utf8')) as { totals: { params: { total: number }; macs: number } }).totals;
-    expect({ params: t.params.total, macs: t.macs }, context).toEqual({ params: c.expect.params, macs: c.expect.macs });
-    // The table a terminal shows: one row per layer, nothing raw from the file.
-    const table = await run(['summarize', file]);
-    expect(table.code, context).toBe(0);
-    expect(table.stdout, context).not.toMatch(RAW);
-    const layers = (JSON.parse(readFileSync(out, 'utf8')) as { layers: unknown[] }).layers.length;
-    expect(table.stdout.split('\n').filter((l) => l.startsWith('│')).length, `${context}: table rows`).toBe(layers + 1);
-  }
-  expect(Object.getOwnPropertyNames(Object.prototype).sort().join(','), context).toBe(PROTO_KEYS);
-  expect(({} as Record<string, unknown>).polluted, context).toBeUndefined();
-}
-
-const PROTO_KEYS = Object.getOwnPropertyNames(Object.prototype).sort().join(',');
 const KERAS_FIXTURE = join(ROOT, 'fixtures/models/keras3/model.keras');
+
+const zipFiles = (files: Record<string, Uint8Array>): Uint8Array => zipSync(files);
 
 describe('hostile families', () => {
   const families: [string, fc.Arbitrary<HostileCase>, number, number][] = [

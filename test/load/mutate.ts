@@ -130,6 +130,8 @@ export interface HostileCase {
   name: string;
   bytes?: Uint8Array;
   fifo?: true;
+  /** Files written beside it (weight shards). */
+  beside?: [string, Uint8Array][];
   /** Run `export --onnx` instead of summarize (what reads a weightsManifest). */
   command?: 'export';
   expect?: Expect;
