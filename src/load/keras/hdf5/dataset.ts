@@ -3,6 +3,7 @@ import { type Dataspace, parseDataspace } from './dataspace.js';
 import { type H5Type, halfToNumber, parseDatatype } from './datatype.js';
 import { Hdf5Error, count, hex } from './errors.js';
 import { type Filter, parseFilters, unfilter } from './filters.js';
+import { type ChunkEntry, fixedArrayChunks } from './fixed-array.js';
 import { H5_LIMITS } from './limits.js';
 import { MSG, type Message, type ObjectHeader, SHARED, messageOf } from './object-header.js';
 import { Cursor, Source, UNDEFINED, bounded } from './source.js';
@@ -15,7 +16,8 @@ type Layout =
   | { kind: 'contiguous'; addr: number; size: number }
   | { kind: 'chunked-btree'; btree: number; chunk: number[] }
   | { kind: 'single-chunk'; addr: number; size: number; mask: number; chunk: number[] }
-  | { kind: 'implicit'; addr: number; chunk: number[] };
+  | { kind: 'implicit'; addr: number; chunk: number[] }
+  | { kind: 'fixed-array'; addr: number; chunk: number[] };
 
 export interface DatasetInfo {
   space: Dataspace;
@@ -79,7 +81,11 @@ function parseLayout(m: Message, rank: number, what: string): Layout {
     return { kind: 'single-chunk', addr: c.addr(), size, mask, chunk: chunk.slice(0, rank) };
   }
   if (index === 2) return { kind: 'implicit', addr: c.addr(), chunk: chunk.slice(0, rank) };
-  throw new Hdf5Error(`unsupported: ${what} indexes its chunks with a ${INDEX_NAMES[index] ?? `type ${index}`} index (this reader reads version 1 B-tree, single-chunk and implicit indexes; h5py writes those unless libver='latest')`);
+  if (index === 3) {
+    c.u8(); // page bits (also in the index's header)
+    return { kind: 'fixed-array', addr: c.addr(), chunk: chunk.slice(0, rank) };
+  }
+  throw new Hdf5Error(`unsupported: ${what} indexes its chunks with a ${INDEX_NAMES[index] ?? `type ${index}`} index (this reader reads version 1 B-tree, single-chunk, implicit and fixed array indexes: what h5py writes for datasets of fixed shape)`);
 }
 
 export function parseDataset(header: ObjectHeader, what: string): DatasetInfo {
@@ -188,12 +194,19 @@ export async function readDataset(src: Source, info: DatasetInfo, what: string):
       if (total === 0) break;
       if (layout.kind === 'single-chunk') {
         if (layout.addr !== UNDEFINED) await place(layout.addr, layout.size >= 0 ? layout.size : chunkBytes, layout.mask, shape.map(() => 0));
-      } else if (layout.kind === 'implicit') {
-        if (filters.length) throw new Hdf5Error(`malformed: ${what} has an implicit chunk index with filters`);
+      } else if (layout.kind === 'implicit' || layout.kind === 'fixed-array') {
+        if (layout.kind === 'implicit' && filters.length) throw new Hdf5Error(`malformed: ${what} has an implicit chunk index with filters`);
         if (layout.addr !== UNDEFINED) {
           const grid = shape.map((s, d) => Math.ceil(s / chunk[d]));
           const n = grid.reduce((a, b) => a * b, 1);
-          src.check(layout.addr, n * chunkBytes, what);
+          let entries: ChunkEntry[];
+          if (layout.kind === 'fixed-array') {
+            entries = await fixedArrayChunks(src, layout.addr, what);
+            if (entries.length !== n) throw new Hdf5Error(`malformed: the chunk index of ${what} lists ${count(entries.length)} chunks, its shape needs ${count(n)}`);
+          } else {
+            src.check(layout.addr, n * chunkBytes, what);
+            entries = Array.from({ length: n }, (_, i) => ({ addr: layout.addr + i * chunkBytes, size: -1, mask: 0 }));
+          }
           for (let i = 0; i < n; i++) {
             const offset: number[] = [];
             let rest = i;
@@ -201,7 +214,8 @@ export async function readDataset(src: Source, info: DatasetInfo, what: string):
               offset[d] = (rest % grid[d]) * chunk[d];
               rest = Math.floor(rest / grid[d]);
             }
-            await place(layout.addr + i * chunkBytes, chunkBytes, 0, offset);
+            const e = entries[i];
+            if (e.addr !== UNDEFINED) await place(e.addr, e.size >= 0 ? e.size : chunkBytes, e.mask, offset);
           }
         }
       } else if (layout.btree !== UNDEFINED) {

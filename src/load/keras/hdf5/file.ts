@@ -60,7 +60,7 @@ interface Context {
 const childPath = (parent: string, name: string): string => (parent === '/' ? `/${name}` : `${parent}/${name}`);
 
 async function openObject(ctx: Context, addr: number, path: string, depth: number): Promise<Group | Dataset | undefined> {
-  if (depth > H5_LIMITS.depth) throw new Hdf5Error(`malformed: groups nested deeper than ${H5_LIMITS.depth} levels at ${path.slice(0, 200)}`);
+  if (depth > H5_LIMITS.depth) throw new Hdf5Error(`malformed: groups nested deeper than ${H5_LIMITS.depth} levels (at ${path.length > 80 ? `${path.slice(0, 40)}...${path.slice(-30)}` : path})`);
   const header = await readObjectHeader(ctx.src, addr, path);
   if (messageOf(header, MSG.layout)) return new Dataset(ctx, path, header);
   if (messageOf(header, MSG.symbolTable) || messageOf(header, MSG.linkInfo) || messageOf(header, MSG.link) || messageOf(header, MSG.groupInfo)) {

@@ -67,8 +67,9 @@ export async function readSuperblock(src: Source): Promise<Superblock> {
   }
   if (base === UNDEFINED) base = at;
   if (base > src.size) throw new Hdf5Error(`malformed: the superblock's base address ${hex(base)} lies past the end of the file (${count(src.size)} bytes)`);
-  if (eof !== UNDEFINED && base + eof > src.size) {
-    throw new Hdf5Error(`truncated: the superblock says the file ends at ${count(base + eof)} bytes, it has ${count(src.size)}`);
+  // As HDF5 checks it: the stored end of file against the file's size (not offset by the base address).
+  if (eof !== UNDEFINED && eof > src.size) {
+    throw new Hdf5Error(`truncated: the superblock says the file ends at ${count(eof)} bytes, it has ${count(src.size)}`);
   }
   if (root === UNDEFINED) throw new Hdf5Error('malformed: the superblock has no root group address');
   src.base = base;
