@@ -186,7 +186,7 @@ export async function readDataset(src: Source, info: DatasetInfo, what: string):
         for (let d = 0; d < shape.length; d++) {
           if (offset[d] % chunk[d] !== 0 || offset[d] >= shape[d]) throw new Hdf5Error(`malformed: ${what} has a chunk at [${offset.join(', ')}], outside its shape [${shape.join(', ')}] or off its chunk grid`);
         }
-        const raw = await src.readFresh(addr, stored, `a chunk of ${what}`);
+        const raw = await src.read(addr, stored, `a chunk of ${what}`);
         const data = filters.length ? unfilter(raw, filters, mask, size, chunkBytes, what) : raw;
         if (data.length !== chunkBytes) throw new Hdf5Error(`malformed: a chunk of ${what} at ${hex(addr)} holds ${count(data.length)} bytes, not ${count(chunkBytes)}`);
         scatter(out, shape, data, chunk, offset, size);

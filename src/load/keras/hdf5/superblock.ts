@@ -27,7 +27,9 @@ export async function readSuperblock(src: Source): Promise<Superblock> {
   const head = await src.read(at, Math.min(src.size - at, 128), 'the superblock');
   const c = new Cursor(head, 'the superblock', at);
   c.skip(8);
-  const version = c.u8();
+  const version = head.length > 8 ? c.u8() : 0;
+  const length = version === 0 ? 96 : version === 1 ? 100 : 48;
+  if (version <= 3 && at + length > src.size) throw new Hdf5Error(`truncated: the file ends inside its superblock (${count(src.size)} bytes)`);
   let offsets: number;
   let lengths: number;
   if (version === 0 || version === 1) {
