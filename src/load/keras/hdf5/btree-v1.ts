@@ -1,6 +1,6 @@
 import { Hdf5Error, hex } from './errors.js';
 import { H5_LIMITS } from './limits.js';
-import { Cursor, Source, bounded } from './source.js';
+import { Budget, Cursor, Source, bounded } from './source.js';
 
 /** A leaf entry of a version 1 B-tree: the key before the child, and the child's address. */
 export interface V1Entry {
@@ -16,6 +16,7 @@ export interface V1Entry {
 export async function v1Leaves(src: Source, root: number, nodeType: 0 | 1, keySize: number, what: string): Promise<V1Entry[]> {
   const out: V1Entry[] = [];
   const seen = new Set<number>();
+  const budget = new Budget(src, `the B-tree of ${what}`);
   const visit = async (addr: number, expectLevel: number | undefined): Promise<void> => {
     if (seen.has(addr)) throw new Hdf5Error(`malformed: the B-tree of ${what} visits its node at ${hex(addr)} twice: a cycle`);
     seen.add(addr);
@@ -29,6 +30,7 @@ export async function v1Leaves(src: Source, root: number, nodeType: 0 | 1, keySi
     if (expectLevel !== undefined && level !== expectLevel) {
       throw new Hdf5Error(`malformed: the B-tree node of ${what} at ${hex(addr)} is at level ${level}, expected ${expectLevel}`);
     }
+    budget.spend(24 + entries * (keySize + 8) + keySize);
     const body = new Cursor(await src.read(addr + 24, entries * (keySize + 8) + keySize, `a B-tree node of ${what}`), `a B-tree node of ${what}`, addr + 24);
     const children: V1Entry[] = [];
     for (let i = 0; i < entries; i++) {
@@ -36,8 +38,12 @@ export async function v1Leaves(src: Source, root: number, nodeType: 0 | 1, keySi
       children.push({ key, child: body.addr() });
     }
     for (const entry of children) {
-      if (level === 0) out.push(entry);
-      else await visit(entry.child, level - 1);
+      if (level === 0) {
+        out.push(entry);
+        bounded(out.length, H5_LIMITS.entries, `the B-tree of ${what} (entries)`);
+      } else {
+        await visit(entry.child, level - 1);
+      }
     }
   };
   await visit(root, undefined);

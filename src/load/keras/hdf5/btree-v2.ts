@@ -1,6 +1,6 @@
 import { Hdf5Error, count, hex } from './errors.js';
 import { H5_LIMITS } from './limits.js';
-import { Cursor, Source, UNDEFINED, bounded, metadataSize } from './source.js';
+import { Budget, Cursor, Source, UNDEFINED, bounded, metadataSize } from './source.js';
 
 /** Bytes needed to encode n (H5VM_limit_enc_size). */
 const encSize = (n: number): number => Math.floor(Math.floor(Math.log2(Math.max(n, 1))) / 8) + 1;
@@ -46,11 +46,13 @@ export async function v2Records(src: Source, addr: number, what: string): Promis
 
   const out: Uint8Array[] = [];
   const seen = new Set<number>();
+  const budget = new Budget(src, `the B-tree of ${what}`);
   const visit = async (node: number, level: number, records: number): Promise<void> => {
     if (seen.has(node)) throw new Hdf5Error(`malformed: the B-tree of ${what} visits its node at ${hex(node)} twice: a cycle`);
     seen.add(node);
     bounded(seen.size, H5_LIMITS.btreeNodes, `the B-tree of ${what} (nodes)`);
     if (records > maxRecords[level]) throw new Hdf5Error(`malformed: a B-tree node of ${what} at ${hex(node)} declares ${count(records)} records, at most ${maxRecords[level]} fit`);
+    budget.spend(nodeSize);
     const c = new Cursor(await src.read(node, nodeSize, `a B-tree node of ${what}`), `a B-tree node of ${what}`, node);
     c.signature(level === 0 ? 'BTLF' : 'BTIN');
     c.skip(2); // version, type

@@ -47,7 +47,7 @@ function parseLayout(m: Message, rank: number, what: string): Layout {
     for (let i = 0; i < dims; i++) chunk.push(c.u32());
     if (cls === 0) return { kind: 'compact', data: c.bytes(c.u32()) };
     if (cls === 1) return { kind: 'contiguous', addr, size: -1 };
-    c.u32(); // element size
+    // Chunked: the last of the dimensions is the element size.
     return { kind: 'chunked-btree', btree: addr, chunk: chunk.slice(0, rank) };
   }
   if (version !== 3 && version !== 4) throw new Hdf5Error(`malformed: the layout of ${what} at ${hex(m.at)} has version ${version}`);
@@ -164,33 +164,40 @@ export async function readDataset(src: Source, info: DatasetInfo, what: string):
   if (type.cls !== 'int' && type.cls !== 'float') return typed(new Uint8Array(0), type, what);
   const size = type.size;
   const total = bounded(space.count * size, H5_LIMITS.datasetBytes, `${what} (bytes)`);
-  const out = new Uint8Array(total);
+  let out: Uint8Array = new Uint8Array(0);
   const shape = space.kind === 'scalar' ? [] : space.shape;
   switch (layout.kind) {
     case 'compact':
+      out = new Uint8Array(total);
       if (layout.data.length < total) throw new Hdf5Error(`malformed: ${what} holds ${count(layout.data.length)} bytes for ${count(space.count)} elements of ${size}`);
       out.set(layout.data.subarray(0, total));
       break;
     case 'contiguous':
       if (layout.addr !== UNDEFINED && total > 0) {
         if (layout.size >= 0 && layout.size < total) throw new Hdf5Error(`malformed: ${what} stores ${count(layout.size)} bytes for ${count(space.count)} elements of ${size}`);
-        src.check(layout.addr, total, what);
-        out.set(await src.readFresh(layout.addr, total, what));
+        out = await src.readFresh(layout.addr, total, what); // a buffer of its own: no copy of a large weight
+      } else {
+        out = new Uint8Array(total);
       }
       break;
     default: {
       const chunk = layout.chunk;
       if (chunk.length !== shape.length || chunk.some((d) => d < 1)) throw new Hdf5Error(`malformed: ${what} has chunks of [${chunk.join(', ')}] for shape [${shape.join(', ')}]`);
       const chunkBytes = bounded(chunk.reduce((a, b) => a * b, size), H5_LIMITS.datasetBytes, `the chunks of ${what} (bytes)`);
+      const placed = new Set<string>(); // each chunk once: a chunk index listing one chunk many times is refused
       const place = async (addr: number, stored: number, mask: number, offset: number[]): Promise<void> => {
         for (let d = 0; d < shape.length; d++) {
           if (offset[d] % chunk[d] !== 0 || offset[d] >= shape[d]) throw new Hdf5Error(`malformed: ${what} has a chunk at [${offset.join(', ')}], outside its shape [${shape.join(', ')}] or off its chunk grid`);
         }
+        const key = offset.join(',');
+        if (placed.has(key)) throw new Hdf5Error(`malformed: ${what} lists its chunk at [${offset.join(', ')}] twice`);
+        placed.add(key);
         const raw = await src.read(addr, stored, `a chunk of ${what}`);
         const data = filters.length ? unfilter(raw, filters, mask, size, chunkBytes, what) : raw;
         if (data.length !== chunkBytes) throw new Hdf5Error(`malformed: a chunk of ${what} at ${hex(addr)} holds ${count(data.length)} bytes, not ${count(chunkBytes)}`);
         scatter(out, shape, data, chunk, offset, size);
       };
+      out = new Uint8Array(total);
       if (total === 0) break;
       if (layout.kind === 'single-chunk') {
         if (layout.addr !== UNDEFINED) await place(layout.addr, layout.size >= 0 ? layout.size : chunkBytes, layout.mask, shape.map(() => 0));
@@ -198,7 +205,7 @@ export async function readDataset(src: Source, info: DatasetInfo, what: string):
         if (layout.kind === 'implicit' && filters.length) throw new Hdf5Error(`malformed: ${what} has an implicit chunk index with filters`);
         if (layout.addr !== UNDEFINED) {
           const grid = shape.map((s, d) => Math.ceil(s / chunk[d]));
-          const n = grid.reduce((a, b) => a * b, 1);
+          const n = bounded(grid.reduce((a, b) => a * b, 1), H5_LIMITS.btreeNodes, `${what} (chunks)`);
           let entries: ChunkEntry[];
           if (layout.kind === 'fixed-array') {
             entries = await fixedArrayChunks(src, layout.addr, what);

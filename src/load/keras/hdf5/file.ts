@@ -159,12 +159,13 @@ export async function openHdf5(file: string): Promise<H5File> {
       return obj;
     });
     const h = handle;
+    let closed: Promise<void> | undefined;
     return {
       root,
       get bytesRead() {
         return src.bytesRead;
       },
-      close: () => h.close(),
+      close: () => (closed ??= h.close()),
     };
   } catch (e) {
     await handle.close();

@@ -1,6 +1,6 @@
 import { Hdf5Error, count, hex } from './errors.js';
 import { H5_LIMITS } from './limits.js';
-import { Cursor, Source, bounded } from './source.js';
+import { Budget, Cursor, Source, bounded } from './source.js';
 
 /** One global heap collection ("GCOL"): its objects by index. */
 type Collection = Map<number, Uint8Array>;
@@ -15,16 +15,17 @@ export class GlobalHeap {
   private readonly collections = new Map<number, Collection>();
   private cached = 0;
 
-  constructor(private readonly src: Source) {}
+  constructor(readonly src: Source) {}
 
-  async object(addr: number, index: number): Promise<Uint8Array> {
-    const collection = this.collections.get(addr) ?? (await this.load(addr));
+  /** The object `index` of the collection at `addr`; a collection read from the file is charged to `budget`. */
+  async object(addr: number, index: number, budget: Budget): Promise<Uint8Array> {
+    const collection = this.collections.get(addr) ?? (await this.load(addr, budget));
     const obj = collection.get(index);
     if (!obj) throw new Hdf5Error(`malformed: the global heap collection at ${hex(addr)} has no object ${index}`);
     return obj;
   }
 
-  private async load(addr: number): Promise<Collection> {
+  private async load(addr: number, budget: Budget): Promise<Collection> {
     const head = new Cursor(await this.src.read(addr, 16, 'a global heap collection'), 'a global heap collection', addr);
     head.signature('GCOL');
     const version = head.u8();
@@ -32,6 +33,7 @@ export class GlobalHeap {
     head.skip(3);
     const size = bounded(head.u64(), H5_LIMITS.globalHeap, `the global heap collection at ${hex(addr)} (bytes)`);
     if (size < 16) throw new Hdf5Error(`malformed: the global heap collection at ${hex(addr)} declares ${count(size)} bytes`);
+    budget.spend(size);
     const buf = size > 65536 ? await this.src.readFresh(addr, size, 'a global heap collection') : await this.src.read(addr, size, 'a global heap collection');
     const c = new Cursor(buf, 'a global heap collection', addr);
     c.skip(16);

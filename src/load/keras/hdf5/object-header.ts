@@ -1,6 +1,6 @@
 import { Hdf5Error, hex } from './errors.js';
 import { H5_LIMITS } from './limits.js';
-import { Cursor, Source, bounded, metadataSize } from './source.js';
+import { Budget, Cursor, Source, bounded, metadataSize } from './source.js';
 
 /** Message types this reader uses. */
 export const MSG = Object.freeze({
@@ -52,6 +52,7 @@ export async function readObjectHeader(src: Source, addr: number, what: string):
   const messages: Message[] = [];
   const pending: Chunk[] = [];
   const seen = new Set<number>([addr]);
+  const budget = new Budget(src, `the object header of ${what}`);
   let version: 1 | 2;
   const parse = (buf: Uint8Array, at: number): void => {
     const c = new Cursor(buf, `the object header of ${what}`, at);
@@ -106,6 +107,7 @@ export async function readObjectHeader(src: Source, addr: number, what: string):
   while (pending.length > 0) {
     const chunk = pending.shift() as Chunk;
     const len = metadataSize(chunk.len, `a continuation chunk of ${what}`);
+    budget.spend(len);
     const buf = await src.read(chunk.addr, len, `a continuation chunk of ${what}`);
     if (version === 2) {
       const c = new Cursor(buf, `a continuation chunk of ${what}`, chunk.addr);

@@ -202,3 +202,24 @@ export function cString(b: Uint8Array): string {
   const end = b.indexOf(0);
   return utf8.decode(end < 0 ? b : b.subarray(0, end));
 }
+
+/**
+ * Bytes one walk (a B-tree, an object header's chunks, a group's heaps) may read: twice the
+ * file plus 1 MiB. Distinct nodes of a sound file never add up to more; overlapping ones
+ * (every few bytes a node signature) would, and are refused instead of read for hours.
+ */
+export class Budget {
+  private left: number;
+
+  constructor(
+    src: Source,
+    private readonly what: string,
+  ) {
+    this.left = 2 * src.size + 2 ** 20;
+  }
+
+  spend(n: number): void {
+    this.left -= n;
+    if (this.left < 0) throw new Hdf5Error(`malformed: reading ${this.what} takes more than twice the file's bytes (overlapping or repeated structures)`);
+  }
+}

@@ -3,7 +3,7 @@ import { type H5Type, halfToNumber } from './datatype.js';
 import { Hdf5Error, count } from './errors.js';
 import type { GlobalHeap } from './global-heap.js';
 import { H5_LIMITS } from './limits.js';
-import { Cursor, UNDEFINED, decodeUtf8 } from './source.js';
+import { Budget, Cursor, UNDEFINED, decodeUtf8 } from './source.js';
 
 /** An attribute's value; null for a type this reader does not decode. */
 export type H5Value = string | number | bigint | (string | number | bigint)[] | null;
@@ -35,6 +35,7 @@ export async function decodeValue(type: H5Type, space: Dataspace, data: Uint8Arr
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const out: Element[] = [];
   let stringBytes = 0;
+  const budget = type.cls === 'vstring' ? new Budget(heap.src, what) : undefined;
   for (let i = 0; i < n; i++) {
     const at = i * type.size;
     switch (type.cls) {
@@ -71,7 +72,7 @@ export async function decodeValue(type: H5Type, space: Dataspace, data: Uint8Arr
           out.push('');
           break;
         }
-        const obj = await heap.object(addr, index);
+        const obj = await heap.object(addr, index, budget as Budget);
         if (len > obj.length) throw new Hdf5Error(`malformed: ${what}: a string of ${count(len)} bytes in a heap object of ${count(obj.length)}`);
         out.push(decodeUtf8(obj.subarray(0, len)));
         break;
