@@ -138,6 +138,33 @@ def user_block(path):
         raw.write(b'user block: not HDF5 data\n')
 
 
+def superblock_v1(path):
+    """h5py cannot ask for superblock version 1 (it needs a non-default indexed storage K), so
+    a version 0 file is rewritten: its root group's object header is copied to the end of
+    the file, and the 100-byte version 1 superblock (4 bytes longer) takes the place of the
+    96-byte version 0 one and of the old header's first bytes. h5py's reading of the result
+    (the JSON) is the check that it is a sound file."""
+    import struct
+    with h5py.File(path, 'w') as f:
+        common(f)
+    with open(path, 'r+b') as raw:
+        data = bytearray(raw.read())
+    assert data[8] == 0
+    base, _free, eof, _driver = struct.unpack('<4Q', data[24:56])
+    name_offset, root, cache = struct.unpack('<QQI', data[56:76])
+    assert base == 0 and eof == len(data) and root == 96 and data[root] == 1
+    header = bytes(data[root:root + 16 + struct.unpack('<I', data[root + 8:root + 12])[0]])
+    moved = (len(data) + 7) // 8 * 8
+    data += bytes(moved - len(data)) + header
+    entry = struct.pack('<QQI', name_offset, moved, cache) + data[76:96]
+    v1 = (b'\x89HDF\r\n\x1a\n' + bytes([1, 0, 0, 0, 0, 8, 8, 0]) + struct.pack('<HHIHH', 4, 16, 0, 32, 0)
+          + struct.pack('<4Q', 0, 2**64 - 1, len(data), 2**64 - 1) + entry)
+    assert len(v1) == 100
+    data[0:100] = v1
+    with open(path, 'wb') as raw:
+        raw.write(data)
+
+
 def track_order(path):
     with h5py.File(path, 'w', libver='latest', track_order=True) as f:
         for i in range(12):
@@ -188,6 +215,7 @@ def main():
         'latest': latest,
         'superblock-v2': superblock_v2,
         'user-block': user_block,
+        'superblock-v1': superblock_v1,
         'track-order': track_order,
         'continued-root': continued_root,
         'deep': deep,

@@ -26,7 +26,7 @@ const attrsJson = (m: Map<string, H5Value>): Record<string, unknown> => Object.f
 const depth = (path: string): number => path.split('/').filter(Boolean).length;
 
 describe('HDF5 reader: files written by h5py, read as h5py reads them', () => {
-  const names = ['old-style', 'latest', 'superblock-v2', 'user-block', 'track-order', 'continued-root'];
+  const names = ['old-style', 'latest', 'superblock-v1', 'superblock-v2', 'user-block', 'track-order', 'continued-root'];
   for (const name of names) {
     it(`${name}.h5: every group's keys and attributes, every dataset's shape, dtype and values`, async () => {
       const want = expected(name);

@@ -46,7 +46,6 @@ export async function readSuperblock(src: Source): Promise<Superblock> {
   if (offsets !== 8 || lengths !== 8) {
     throw new Hdf5Error(`unsupported: the file uses ${offsets}-byte addresses and ${lengths}-byte lengths; this reader reads 8-byte ones (what h5py writes)`);
   }
-  let base: number;
   let eof: number;
   let root: number;
   if (version <= 1) {
@@ -54,7 +53,7 @@ export async function readSuperblock(src: Source): Promise<Superblock> {
     c.skip(4); // group leaf and internal node K
     c.skip(4); // file consistency flags
     if (version === 1) c.skip(4); // indexed storage internal node K, reserved
-    base = c.addr();
+    c.addr(); // base address: see below
     c.addr(); // free-space info
     eof = c.addr();
     c.addr(); // driver information block
@@ -62,18 +61,17 @@ export async function readSuperblock(src: Source): Promise<Superblock> {
     root = c.addr();
   } else {
     c.skip(1); // flags
-    base = c.addr();
+    c.addr(); // base address: see below
     c.addr(); // superblock extension
     eof = c.addr();
     root = c.addr();
   }
-  if (base === UNDEFINED) base = at;
-  if (base > src.size) throw new Hdf5Error(`malformed: the superblock's base address ${hex(base)} lies past the end of the file (${count(src.size)} bytes)`);
   // As HDF5 checks it: the stored end of file against the file's size (not offset by the base address).
   if (eof !== UNDEFINED && eof > src.size) {
     throw new Hdf5Error(`truncated: the superblock says the file ends at ${count(eof)} bytes, it has ${count(src.size)}`);
   }
   if (root === UNDEFINED) throw new Hdf5Error('malformed: the superblock has no root group address');
-  src.base = base;
+  // As HDF5 does: addresses are relative to where the superblock is, whatever base address it stores.
+  src.base = at;
   return { version, root };
 }
