@@ -77,6 +77,9 @@ def common(f):
     f.attrs['be_ints'] = np.array([1, -2, 300], dtype='>i2')
     f.attrs['floats'] = np.array([0.5, -2.0], dtype='>f8')
     f.attrs['empty_ints'] = np.zeros((0,), dtype='i4')
+    f.attrs['__proto__'] = 'names a reader must keep in a Map'
+    f.attrs['constructor'] = np.int32(1)
+    f.create_group('toString').attrs['hasOwnProperty'] = 'x'
     g = f.create_group('model_weights')
     layer = g.create_group('dense_1').create_group('dense_1')
     rng = np.random.default_rng(7)

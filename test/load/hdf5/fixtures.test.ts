@@ -87,6 +87,11 @@ describe('HDF5 reader: files written by h5py, read as h5py reads them', () => {
       expect(await h.root.get('model_weights/nothing')).toBeUndefined();
       expect(await h.root.get('constructor')).toBeUndefined();
       expect(await h.root.get('__proto__')).toBeUndefined();
+      const attrs = await h.root.attrs();
+      expect([attrs.get('__proto__'), attrs.get('constructor'), attrs.get('toString')]).toEqual(['names a reader must keep in a Map', 1, undefined]);
+      const g = await h.root.get('toString');
+      expect(g?.kind).toBe('group');
+      expect((await g?.attrs())?.get('hasOwnProperty')).toBe('x');
     } finally {
       await h.close();
     }

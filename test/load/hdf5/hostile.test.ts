@@ -144,7 +144,7 @@ describe('HDF5 reader: hostile files', () => {
     const c = bytesOf('old-style.h5');
     expect(data).toBeLessThan(c.length);
     put64(c, heap + 24, c.length - 8);
-    await refused('heap-addr.h5', c, /^truncated: the local heap data of \/ at 0x[0-9a-f]+ \(\d+ bytes\) lies past the end of the file \(42,680 bytes\)$/);
+    await refused('heap-addr.h5', c, /^truncated: the local heap data of \/ at 0x[0-9a-f]+ \(\d+ bytes\) lies past the end of the file \([\d,]+ bytes\)$/);
   });
 
   it('an object header continuing into itself', async () => {

@@ -11,7 +11,8 @@ export type H5Type =
   | { cls: 'other'; size: number; name: string };
 
 const CLASS_NAMES = ['fixed-point', 'floating-point', 'time', 'string', 'bitfield', 'opaque', 'compound', 'reference', 'enum', 'variable-length', 'array'];
-const IEEE: Record<number, [number, number, number]> = { 2: [10, 5, 10], 4: [23, 8, 23], 8: [52, 11, 52] };
+/** IEEE binary16/32/64 by size in bytes: mantissa size. */
+const IEEE_MANTISSA = new Map([[2, 10], [4, 23], [8, 52]]);
 
 /** Parses a datatype message (or the datatype inside an attribute message). */
 export function parseDatatype(c: Cursor): H5Type {
@@ -33,8 +34,7 @@ export function parseDatatype(c: Cursor): H5Type {
     const mantissaLocation = c.u8();
     const mantissaSize = c.u8();
     const vax = (bits & 0x40) !== 0;
-    const ieee = IEEE[size];
-    if (!vax && ieee && offset === 0 && precision === size * 8 && mantissaLocation === 0 && mantissaSize === ieee[0]) {
+    if (!vax && offset === 0 && precision === size * 8 && mantissaLocation === 0 && mantissaSize === IEEE_MANTISSA.get(size)) {
       return { cls: 'float', size: size as 2 | 4 | 8, bigEndian: (bits & 0x01) !== 0 };
     }
   } else if (cls === 3) {
