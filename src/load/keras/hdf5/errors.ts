@@ -15,6 +15,8 @@ export const count = (n: number): string => n.toLocaleString('en-US');
 /** Thrown when a structure the reader did not bound-check still went wrong: caught at the API boundary. */
 export function asHdf5Error(e: unknown): Hdf5Error {
   if (e instanceof Hdf5Error) return e;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new Hdf5Error(`cannot read the file: ${code}`);
   const message = e instanceof Error ? e.message : String(e);
   return new Hdf5Error(`unreadable: ${message.split('\n')[0]} (an unchecked structure)`);
 }
