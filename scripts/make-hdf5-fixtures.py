@@ -5,6 +5,8 @@ compared against. With ../shared/real-models/h5 present, also records h5py's rea
 those files (fixtures/hdf5/real-h5py.json).
 
 Run from the repository root: /usr/bin/python3 scripts/make-hdf5-fixtures.py
+Files written with libver='latest' record creation times, so their bytes differ on every
+run; their readings (the JSON files) do not.
 """
 import json
 import os
@@ -205,6 +207,13 @@ def real(out):
                 entry['model_config_length'] = len(attrs['model_config'])
             if 'layer_names' in attrs:
                 entry['layer_names'] = attrs['layer_names']
+            datasets = {}
+
+            def visit(path, obj):
+                if isinstance(obj, h5py.Dataset):
+                    datasets['/' + path] = [list(obj.shape), obj.dtype.str, float(np.asarray(obj[()], dtype=np.float64).sum())]
+            f.visititems(visit)
+            entry['datasets'] = datasets  # every dataset: shape, dtype, sum of its elements
             files[name] = entry
     with open(out, 'w') as o:
         json.dump(files, o, indent=1, ensure_ascii=False)

@@ -22,6 +22,8 @@ interface H5pyReading {
   model_config_200?: string;
   model_config_length?: number;
   layer_names?: string[];
+  /** Every dataset: shape, numpy dtype string, sum of its elements (float64). */
+  datasets: Record<string, [number[], string, number]>;
 }
 
 const h5py: Record<string, H5pyReading> = JSON.parse(readFileSync(fileURLToPath(new URL('real-h5py.json', FIXTURES)), 'utf8'));
@@ -78,6 +80,34 @@ describe.skipIf(!present)(`HDF5 reader on real Keras .h5 files${present ? '' : '
         expect(read).toBeLessThan(size * 0.1);
         const text = [...attrs.values()].flat().reduce((n: number, v) => n + (typeof v === 'string' ? v.length : 8), 0);
         expect(read).toBeLessThan(text + 64 * 1024);
+      } finally {
+        await h.close();
+      }
+    });
+
+    it(`${s.file}: every dataset's shape and the sum of its elements as h5py reads them`, async () => {
+      const h = await openHdf5(join(DIR, s.file));
+      try {
+        const got: Record<string, [number[], string, number]> = {};
+        const walk = async (g: H5Group): Promise<void> => {
+          for (const key of await g.keys()) {
+            const child = await g.get(key);
+            if (child?.kind === 'group') await walk(child);
+            else if (child) {
+              let sum = 0;
+              for (const v of await child.read()) sum += Number(v);
+              got[child.path] = [child.shape, child.dtype, sum];
+            }
+          }
+        };
+        await walk(h.root);
+        const want = h5py[s.file].datasets;
+        expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+        const numpyDtype = new Map([['<f4', 'float32'], ['<f8', 'float64'], ['<i8', 'int64'], ['<i4', 'int32']]);
+        for (const [path, [shape, dtype, sum]] of Object.entries(want)) {
+          expect([got[path][0], got[path][1]], path).toEqual([shape, numpyDtype.get(dtype)]);
+          expect(Math.abs(got[path][2] - sum), path).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(sum)) + 1e-6);
+        }
       } finally {
         await h.close();
       }
