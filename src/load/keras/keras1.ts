@@ -12,6 +12,7 @@
 import * as tfc from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Shape } from '@tensorflow/tfjs-layers';
+import { OPAQUE_CLASS_NAME } from '../tfjs/opaque-layer.js';
 
 type Json = Record<string, unknown>;
 
@@ -34,14 +35,24 @@ const DenseBase = Object.getPrototypeOf(tfl.layers.dense({ units: 1, name: 'kera
 class Keras1Dense extends DenseBase {
   static readonly className = KERAS1_DENSE_CLASS;
   readonly declaredInputDim: number | undefined;
+  /** Whether the shape reaching it comes through an opaque layer (set by apply, read by build). */
+  private guessedInput = false;
   constructor(args: DenseArgs & { declaredInputDim?: number }) {
     const { declaredInputDim, ...rest } = args;
     super(rest);
     this.declaredInputDim = declaredInputDim;
   }
+  override apply(inputs: Parameters<DenseLayer['apply']>[0], kwargs?: Parameters<DenseLayer['apply']>[1]): ReturnType<DenseLayer['apply']> {
+    this.guessedInput = throughOpaque(inputs);
+    return super.apply(inputs, kwargs);
+  }
   override build(inputShape: Shape | Shape[]): void {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    if (this.declaredInputDim === undefined || s[s.length - 1] === this.declaredInputDim) return super.build(s);
+    const got = s[s.length - 1];
+    if (this.declaredInputDim === undefined || got === this.declaredInputDim) return super.build(s);
+    if (!this.guessedInput && got !== null) {
+      throw new Error(`its Keras 1 config says input_dim ${this.declaredInputDim}, but it receives ${got} features`);
+    }
     super.build([...s.slice(0, -1), this.declaredInputDim]);
     // The shape reaching it is a guess (an opaque layer upstream): not checked against the kernel.
     this.inputSpec = [new tfl.InputSpec({ minNDim: 2 })];
@@ -53,6 +64,24 @@ class Keras1Dense extends DenseBase {
     return { ...super.getConfig(), declaredInputDim: this.declaredInputDim ?? null };
   }
 }
+/** Whether a symbolic input's history has an opaque layer (its shapes are then guesses), inside nested models too. */
+function throughOpaque(inputs: unknown, seen = new Set<unknown>()): boolean {
+  const list = Array.isArray(inputs) ? inputs : [inputs];
+  return list.some((t) => {
+    const layer = (t as { sourceLayer?: unknown } | null)?.sourceLayer;
+    if (!layer || seen.has(t)) return false;
+    seen.add(t);
+    if (isOpaqueLayer(layer)) return true;
+    return throughOpaque((t as { inputs?: unknown[] }).inputs ?? [], seen);
+  });
+}
+
+const isOpaqueLayer = (layer: unknown): boolean => {
+  if ((layer as { constructor?: { className?: string } }).constructor?.className === OPAQUE_CLASS_NAME) return true;
+  const inner = (layer as { layers?: unknown[] }).layers;
+  return Array.isArray(inner) && inner.some(isOpaqueLayer);
+};
+
 tfc.serialization.registerClass(Keras1Dense as unknown as Parameters<typeof tfc.serialization.registerClass>[0]);
 
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
