@@ -222,7 +222,7 @@ if os.path.isdir(REAL):
             names = [n.decode('utf8') if isinstance(n, bytes) else n for n in g.attrs['weight_names']]
             name = names[pick] if isinstance(pick, int) else pick
             data = np.asarray(g[name], dtype='float64')
-            real.append({'file': file, 'layer': layer, 'weight': name, 'shape': list(data.shape),
+            real.append({'file': file, 'layer': layer, 'weight': name, 'index': names.index(name), 'shape': list(data.shape),
                          'first': [float(x) for x in data.reshape(-1)[:6]], 'sum': float(data.sum()), 'absSum': float(np.abs(data).sum())})
 else:
     print('no %s: real-files values not recorded' % REAL, file=sys.stderr)
