@@ -72,7 +72,8 @@ class Matcher {
   ) {}
 
   fail(problem: string): never {
-    throw new DnarchError('BAD_INPUT', `${this.label}: the weights in ${this.file} do not fit: ${problem}`);
+    const which = this.label === this.file ? `${this.file}: its weights do not fit its model` : `${this.label}: the weights in ${this.file} do not fit`;
+    throw new DnarchError('BAD_INPUT', `${which}: ${problem}`);
   }
 
   /** preprocess_weights_for_loading for one layer (not a container). */
@@ -191,7 +192,13 @@ interface Matched {
 
 async function match(h5: H5File, model: LayersModel, file: string, label: string): Promise<Matched> {
   const group = await weightsGroup(h5);
-  if (!group) throw new DnarchError('BAD_INPUT', `${file} has no Keras weights (no model_weights group, no layer_names attribute)`);
+  if (!group) {
+    const keys = await h5.root.keys();
+    if (keys.includes('layers') || keys.includes('vars')) {
+      throw new DnarchError('BAD_INPUT', `${file} is a Keras 3 weights file (layers/.../vars groups): dnarch reads those inside a .keras archive; --weights takes Keras 1/2 save_weights files and full .h5 saves`);
+    }
+    throw new DnarchError('BAD_INPUT', `${file} has no Keras weights (no model_weights group, no layer_names attribute)`);
+  }
   const attrs = await group.attrs();
   const version = typeof attrs.get('keras_version') === 'string' ? (attrs.get('keras_version') as string) : '1';
   const backend = typeof attrs.get('backend') === 'string' ? (attrs.get('backend') as string) : undefined;
@@ -246,6 +253,8 @@ export async function setH5Weights(model: LayersModel, file: string, label: stri
         const arrays: Arr[] = [];
         for (const s of plan.sources) {
           const data = await s.dataset.read();
+          const count = s.dataset.shape.reduce((a, b) => a * b, 1);
+          if (data.length !== count) matcher.fail(`layer ${q(plan.group)}: weight ${q(s.name)} holds ${data.length} values for its shape ${shown(s.dataset.shape)}`);
           arrays.push({ shape: [...s.dataset.shape], data: data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>) });
         }
         out.push(...matcher.assign(plan, arrays));
