@@ -68,6 +68,24 @@ with h5py.File(os.path.join(OUT, 'small.weights.h5'), 'w') as f:
         ('fc', [('fc/kernel:0', small['fc_k']), ('fc/bias:0', small['fc_b'])]),
     ], '2.3.1', 'tensorflow')
 
+# The same weights with the attributes split as Keras splits those past 64 KiB
+# (save_attributes_to_hdf5_group: layer_names0, layer_names1, ...; weight_names0, ...).
+with h5py.File(os.path.join(OUT, 'small-split.weights.h5'), 'w') as f:
+    f.attrs['keras_version'] = b'2.3.1'
+    f.attrs['backend'] = b'tensorflow'
+    f.attrs['layer_names0'] = [b'conv', b'flat']
+    f.attrs['layer_names1'] = [b'fc']
+    for name, weights in [('conv', [('conv/kernel:0', small['conv_k']), ('conv/bias:0', small['conv_b'])]), ('flat', []),
+                          ('fc', [('fc/kernel:0', small['fc_k']), ('fc/bias:0', small['fc_b'])])]:
+        g = f.create_group(name)
+        g.attrs['weight_names'] = [w.encode('utf8') for w, _ in weights]
+        if len(weights) == 2:
+            del g.attrs['weight_names']
+            g.attrs['weight_names0'] = [weights[0][0].encode('utf8')]
+            g.attrs['weight_names1'] = [weights[1][0].encode('utf8')]
+        for w, value in weights:
+            g.create_dataset(w, data=value)
+
 # The same weights, one shape wrong (a Dense for another input size).
 with h5py.File(os.path.join(OUT, 'small-wrong-shape.weights.h5'), 'w') as f:
     save_weights(f, [

@@ -44,6 +44,15 @@ describe('Keras .h5 weights', () => {
     }
   });
 
+  it('reads layer_names and weight_names split as layer_names0, layer_names1, ... (attributes past 64 KiB)', async () => {
+    const model = await loaded('small.arch.json', 'small-split.weights.h5');
+    try {
+      for (const [layer, want] of Object.entries(EXPECTED.small)) expectLayer(model, layer, want);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it("converts a Keras 1 model's weights as Keras 2 loads them ('th' kernel, 12 LSTM arrays)", async () => {
     const model = await loaded('keras1-functional.h5', 'keras1-functional.h5');
     try {
