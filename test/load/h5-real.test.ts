@@ -7,7 +7,8 @@
  * (fixtures/h5/expected.json, written by scripts/make-h5-fixtures.py).
  * Skipped, saying so, when the directory is absent.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
@@ -18,6 +19,7 @@ import { DnarchError } from '../../src/errors.js';
 import { openModelFile } from '../../src/load/formats.js';
 import { setH5Weights } from '../../src/load/keras/h5/weights.js';
 import { loadModelFile } from '../../src/load/tfjs/model-file.js';
+import { dnarch, TIMEOUT } from '../cli/run.js';
 
 const DIR = fileURLToPath(new URL('../../../shared/real-models/h5/', import.meta.url));
 const present = existsSync(join(DIR, 'SOURCES.tsv'));
@@ -118,4 +120,28 @@ describe.skipIf(!present)(`real Keras .h5 files${present ? '' : ' (skipped: ../s
       }
     }, 60_000);
   }
+
+  it('export --tfjs of a real .h5 writes the weights h5py reads from it (through the CLI, as bench loads them)', () => {
+    const pick = picks.find((p) => p.file.startsWith('24kshah'))!;
+    const out = mkdtempSync(join(tmpdir(), 'dnarch-h5-real-'));
+    try {
+      const r = dnarch(['export', join(DIR, pick.file), '--tfjs', join(out, 'web')]);
+      expect(r.status, r.stderr).toBe(0);
+      const manifest = JSON.parse(readFileSync(join(out, 'web', 'model.json'), 'utf8')).weightsManifest[0];
+      const bin = readFileSync(join(out, 'web', manifest.paths[0]));
+      const floats = new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4);
+      let at = 0;
+      let found: Float32Array | undefined;
+      const wanted = `${pick.layer}/${pick.weight.split('/').pop()}`;
+      for (const w of manifest.weights as { name: string; shape: number[] }[]) {
+        const n = w.shape.reduce((a, b) => a * b, 1);
+        if (w.name === wanted) found = floats.slice(at, at + n);
+        at += n;
+      }
+      expect(found, `${wanted} in the exported manifest`).toBeDefined();
+      expect(Array.from(found!.slice(0, pick.first.length))).toEqual(pick.first.map((v) => expect.closeTo(v, 6)));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, TIMEOUT);
 });
