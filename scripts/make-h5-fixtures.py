@@ -213,6 +213,33 @@ with h5py.File(os.path.join(OUT, 'proto-weights.weights.h5'), 'w') as f:
     for p in PROTO:
         f.attrs[p] = p.encode('utf8')
 
+# ---------------------------------------------------------------------------------------
+# 5. Nested models, frozen: through an inner layer's trainable flag (tf.keras 2.4), and as a
+#    whole (Keras 3 writes the nested model's own trainable).
+
+
+def frozen_config(inner_flag, outer_flag):
+    base = {'name': 'base', 'layers': [
+        {'class_name': 'InputLayer', 'config': {'name': 'base_in', 'batch_input_shape': [None, 4], 'dtype': 'float32'}},
+        {'class_name': 'Dense', 'config': {'name': 'd1', 'units': 3, 'trainable': inner_flag, 'use_bias': True, 'activation': 'linear'}},
+        {'class_name': 'BatchNormalization', 'config': {'name': 'bn', 'trainable': True, 'axis': -1, 'center': True, 'scale': True}},
+        {'class_name': 'Dense', 'config': {'name': 'd2', 'units': 2, 'trainable': True, 'use_bias': True, 'activation': 'linear'}},
+    ]}
+    if outer_flag is not None:
+        base['trainable'] = outer_flag
+    return {'class_name': 'Sequential', 'config': {'name': 'outer', 'layers': [
+        {'class_name': 'InputLayer', 'config': {'name': 'inp', 'batch_input_shape': [None, 4], 'dtype': 'float32'}},
+        {'class_name': 'Sequential', 'config': base},
+        {'class_name': 'Dense', 'config': {'name': 'head', 'units': 1, 'trainable': True, 'use_bias': True, 'activation': 'linear'}},
+    ]}}
+
+
+for name, version, inner, outer in [('nested-frozen-layer.h5', '2.4.0', False, None), ('nested-frozen-model.h5', '3.10.0', True, False)]:
+    with h5py.File(os.path.join(OUT, name), 'w') as f:
+        f.attrs['keras_version'] = version.encode('utf8')
+        f.attrs['backend'] = b'tensorflow'
+        f.attrs['model_config'] = json.dumps(frozen_config(inner, outer)).encode('utf8')
+
 expected = {
     'small': {'conv': [values(small['conv_k']), values(small['conv_b'])], 'fc': [values(small['fc_k']), values(small['fc_b'])]},
     'keras1-functional': k1_expected,
@@ -220,7 +247,7 @@ expected = {
 }
 
 # ---------------------------------------------------------------------------------------
-# 5. What h5py reads from the real files: one or two datasets of each, first values and sum.
+# 6. What h5py reads from the real files: one or two datasets of each, first values and sum.
 
 REAL_PICKS = [
     ('olala7846__Behavioral-Cloning__model.h5', 'convolution2d_2', 0),

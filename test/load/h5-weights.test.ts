@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureAnalysisBackend } from '../../src/engines/analysis-backend.js';
 import { DnarchError } from '../../src/errors.js';
+import { analyzeOpened } from '../../src/api.js';
+import { openModelFile } from '../../src/load/formats.js';
 import { checkH5Weights, setH5Weights } from '../../src/load/keras/h5/weights.js';
 import { loadModelFile } from '../../src/load/tfjs/model-file.js';
 
@@ -107,5 +109,16 @@ describe('Keras .h5 weights', () => {
     } finally {
       model.dispose();
     }
+  });
+
+  // Dense 4->3: 15; BatchNormalization(3): gamma, beta trainable (6), moving mean and variance not (6); Dense 3->2: 8; head 2->1: 3.
+  it('a nested model frozen through its layer flags counts them non-trainable', async () => {
+    const { report } = analyzeOpened(await openModelFile(`${FIX}nested-frozen-layer.h5`), 'nested-frozen-layer.h5');
+    expect(report.totals.params).toEqual({ total: 15 + 12 + 8 + 3, trainable: 6 + 8 + 3, nonTrainable: 15 + 6 });
+  });
+
+  it('a nested model frozen as a whole (Keras 3 writes its trainable) has no trainable weight', async () => {
+    const { report } = analyzeOpened(await openModelFile(`${FIX}nested-frozen-model.h5`), 'nested-frozen-model.h5');
+    expect(report.totals.params).toEqual({ total: 15 + 12 + 8 + 3, trainable: 3, nonTrainable: 15 + 12 + 8 });
   });
 });

@@ -375,6 +375,16 @@ function checkInnerNames(file: string, config: Json, path: string): void {
   }
 }
 
+/** Every layer of a normalized container, nested ones too, made non-trainable (Keras: a frozen model's weights are all non-trainable). */
+function freeze(container: Json): void {
+  const config = container.config as Json;
+  for (const layer of (config.layers as Json[] | undefined) ?? []) {
+    const inner = layer.config as Json;
+    if (Array.isArray(inner.layers)) freeze(layer);
+    else inner.trainable = false;
+  }
+}
+
 interface Member {
   name: string;
   kind: Kind;
@@ -473,6 +483,8 @@ class Normalizer {
       normalized = this.container(entry, kind, path, depth + 1);
       const config = normalized.config as Json;
       if (name) config.name = name;
+      // A nested model saved frozen (Keras 3 writes its `trainable`): none of its weights trains, whatever its layers say.
+      if (isObject(entry.config) && entry.config.trainable === false) freeze(normalized);
     } else {
       const config = check(this.file, configObject, entry.config, `${path}.config`);
       normalized = this.layer(entry.class_name, config, name, path);
