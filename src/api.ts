@@ -81,6 +81,7 @@ export function fileSizing(file: string, options: ModelOptions, sizes: FileOptio
 
 /** The sizes of a model file's open dimensions (ONNX): refused for zoo models, which have --input-size. */
 function rejectFileOptions(name: string, file: FileOptions): void {
+  if (file.weights !== undefined) throw new DnarchError('BAD_OPTION', `--weights gives Keras .h5 weights to a topology file; ${name} is a zoo model`);
   if (file.inputShapes?.length || file.batch !== undefined) {
     throw new DnarchError('BAD_OPTION', `--input-shape and --batch set the open dimensions of model files; ${name} is a zoo model (use --input-size)`);
   }

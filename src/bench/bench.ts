@@ -34,6 +34,8 @@ export interface BenchOptions {
   model?: ModelOptions;
   /** ONNX files: sizes of inputs the file leaves open (--input-shape); the batch comes from `batches`. */
   inputShapes?: InputShapeArg[];
+  /** --weights: a Keras .h5 with the weights of a topology file. */
+  weights?: string;
   /** Per-layer profile on the engine timed first: how many of the slowest rows to show (JSON keeps all). */
   profile?: number;
   /**
@@ -209,10 +211,11 @@ interface Loaded {
 async function loadForBench(target: string, opts: BenchOptions): Promise<Loaded> {
   const path = looksLikePath(target);
   const onnx = path ? await loadOnnxForBench(target, { ...opts, ...fileSizing(target, opts.model ?? {}, {}) }) : undefined;
+  if (onnx && opts.weights !== undefined) throw new DnarchError('BAD_OPTION', `--weights gives Keras .h5 weights to a layers topology; ${target} is an ONNX file, which holds its own`);
   if (onnx) return { ...onnx, weights: 'file', dispose: () => undefined };
   if (!path && opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of model files; ${target} is a zoo model (use --input-size)`);
   const { loadRunnableModel } = await import('../engines/runnable-model.js');
-  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed, inputShapes: opts.inputShapes });
+  const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed, inputShapes: opts.inputShapes, weights: opts.weights });
   try {
     return { model: rm, report: await analyzeLayersModel(rm.model, rm.blocks), weights: rm.weights, note: rm.note, substituted: rm.substituted, dispose: () => rm.dispose() };
   } catch (e) {

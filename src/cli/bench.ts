@@ -70,6 +70,7 @@ export function benchCommand(program: Command): void {
       seed: f.seed,
       model: m.options,
       inputShapes: f.inputShape,
+      weights: f.weights,
       profile: f.profile === true ? 10 : f.profile,
       isolate: true,
     };

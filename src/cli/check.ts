@@ -68,7 +68,7 @@ async function measureLatency(m: ModelArg, f: CheckFlags, run: LatencySettings):
     // Without --engine: 'auto', the fastest engine this machine has that can run the model.
     benchModel(
       m.target,
-      { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: m.options, inputShapes: f.inputShape },
+      { engines: run.engine ? [run.engine] : 'auto', batches: [run.batch], runs: run.runs, model: m.options, inputShapes: f.inputShape, weights: f.weights },
       { onNote: (text) => stderrNote(`${m.label}: ${text}`) },
     ),
   );

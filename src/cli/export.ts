@@ -69,7 +69,7 @@ async function exportModel(m: ModelArg, f: ExportFlags): Promise<ExportResult> {
     import('../engines/tfjs-export.js'),
   ]);
   const source = m.kind;
-  const runnable = await loadRunnableModel(m.target, { model: m.options, inputShapes: f.inputShape, seed: f.seed, unusableWeights: f.seededWeights ? 'seed' : 'refuse' });
+  const runnable = await loadRunnableModel(m.target, { model: m.options, inputShapes: f.inputShape, weights: f.weights, seed: f.seed, unusableWeights: f.seededWeights ? 'seed' : 'refuse' });
   try {
     // A file's note says why its own weights were not used; a zoo model's is about timing.
     const notes = source === 'file' && runnable.note ? [runnable.note] : [];

@@ -32,6 +32,7 @@ export function addFileOptions(cmd: Command, opts: { batch: boolean } = { batch:
     'model files: the size of an input with open dimensions, ONNX with every dimension (NAME=1x3x224x224), layers models without the batch (NAME=224x224x3); repeatable; no NAME for a model with one input',
     collectInputShape,
   );
+  cmd.option('--weights <file.h5>', 'the weights of a topology file (to_json, model.json, .keras or .h5) from a Keras .h5 (save_weights or a full save), checked against it by layer names and shapes');
   if (opts.batch) cmd.option('--batch <n>', 'ONNX files: the value of a symbolic batch dimension (default 1)', parsePositiveInt);
   return cmd;
 }
@@ -39,8 +40,9 @@ export function addFileOptions(cmd: Command, opts: { batch: boolean } = { batch:
 export interface FileFlags {
   inputShape?: { name?: string; dims: number[] }[];
   batch?: number;
+  weights?: string;
 }
 
 export function fileOptions(f: FileFlags, withBatch = true): FileOptions {
-  return { inputShapes: f.inputShape, batch: withBatch ? f.batch : undefined };
+  return { inputShapes: f.inputShape, batch: withBatch ? f.batch : undefined, ...(f.weights !== undefined ? { weights: f.weights } : {}) };
 }

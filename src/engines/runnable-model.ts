@@ -6,6 +6,7 @@ import { DnarchError } from '../errors.js';
 import { graphFromTfjs } from '../graph/from-tfjs.js';
 import { detectFormat } from '../load/formats.js';
 import { kerasWeightPaths, readKerasArchive, type KerasWeightGroup } from '../load/keras/archive.js';
+import { setH5Weights } from '../load/keras/h5/weights.js';
 import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/tfjs/model-file.js';
 import { OPAQUE_CLASS_NAME } from '../load/tfjs/opaque-layer.js';
 import { resolveModelPath } from '../load/paths.js';
@@ -49,6 +50,8 @@ export interface LoadRunnableOptions {
    * not the model's). Default 'seed'.
    */
   unusableWeights?: 'seed' | 'refuse';
+  /** --weights: a Keras .h5 whose weights are set on the file's topology (its own, if any, are not used). */
+  weights?: string;
 }
 
 /** The flag that lets export write seeded weights in place of a file's own. */
@@ -189,7 +192,10 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
       }
       return { ...seeded(`${why}: seeded random weights stand in for them`), substituted: true };
     };
-    if ((await detectFormat(file)).name === 'keras') {
+    if (opts.weights !== undefined) return await setH5Weights(model, opts.weights, target).then(() => ({ ...base, weights: 'file' as const, note: `weights from ${opts.weights}` }));
+    const format = (await detectFormat(file)).name;
+    if (format === 'hdf5') return await setH5Weights(model, file, target).then(() => ({ ...base, weights: 'file' as const }));
+    if (format === 'keras') {
       const failed = await setKerasWeights(model, file);
       if (failed === undefined) return { ...base, weights: 'file' };
       const why = `the .keras weights were not used (${failed.why})`;
@@ -215,6 +221,7 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
 export async function loadRunnableModel(target: string, opts: LoadRunnableOptions = {}): Promise<RunnableModel> {
   if (looksLikePath(target)) return fromFile(target, opts);
   if (opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of model files; ${target} is a zoo model (use --input-size)`);
+  if (opts.weights !== undefined) throw new DnarchError('BAD_OPTION', `--weights gives Keras .h5 weights to a topology file; ${target} is a zoo model`);
   const built = await buildModel(target, opts.model ?? {});
   try {
     const model = built.model;

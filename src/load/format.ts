@@ -7,7 +7,10 @@ import type { OnnxOptions, OpenedOnnx } from './onnx/open.js';
  * order. Each format's pair lives in its own folder (keras/, tfjs/, onnx/).
  */
 
-export type FileOptions = OnnxOptions;
+export type FileOptions = OnnxOptions & {
+  /** --weights: a Keras .h5 whose weights go with a topology file (checked against it by names and shapes). */
+  weights?: string;
+};
 
 export interface OpenedModel {
   file: string;

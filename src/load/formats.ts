@@ -109,5 +109,6 @@ export async function openModelFile(arg: string, opts: FileOptions = {}): Promis
   }
   const opened = await format.open(s, opts);
   if (resolved.note) opened.notes.unshift(resolved.note);
+  if (opts.weights !== undefined) await (await import('./keras/h5/weights-only.js')).checkWeightsFor(opened, format.name, opts);
   return opened;
 }

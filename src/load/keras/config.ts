@@ -13,6 +13,7 @@ import '../../zoo/local-response-norm.js';
 import '../../zoo/normalization-layer.js';
 import { SIZE_LIMITS } from '../limits.js';
 import { encodeText, OPAQUE_CLASS_NAME, opaqueSpec } from '../tfjs/opaque-layer.js';
+import { DECLARED_INPUT_DIM, isKeras1Version, KERAS1_DENSE_CLASS, keras1ToKeras2 } from './keras1.js';
 
 /**
  * Rewrites a Keras 2, Keras 3 or tfjs-written model topology into the Keras-2-style JSON
@@ -374,6 +375,16 @@ function checkInnerNames(file: string, config: Json, path: string): void {
   }
 }
 
+/** Every layer of a normalized container, nested ones too, made non-trainable (Keras: a frozen model's weights are all non-trainable). */
+function freeze(container: Json): void {
+  const config = container.config as Json;
+  for (const layer of (config.layers as Json[] | undefined) ?? []) {
+    const inner = layer.config as Json;
+    if (Array.isArray(inner.layers)) freeze(layer);
+    else inner.trainable = false;
+  }
+}
+
 interface Member {
   name: string;
   kind: Kind;
@@ -472,6 +483,8 @@ class Normalizer {
       normalized = this.container(entry, kind, path, depth + 1);
       const config = normalized.config as Json;
       if (name) config.name = name;
+      // A nested model saved frozen (Keras 3 writes its `trainable`): none of its weights trains, whatever its layers say.
+      if (isObject(entry.config) && entry.config.trainable === false) freeze(normalized);
     } else {
       const config = check(this.file, configObject, entry.config, `${path}.config`);
       normalized = this.layer(entry.class_name, config, name, path);
@@ -501,6 +514,10 @@ class Normalizer {
     // Keras features tfjs' classes ignore, built by the zoo's implementations instead.
     if (className === 'Conv2D' && isInt(cleaned.groups) && cleaned.groups > 1) {
       return { class_name: GROUPED_CONV_CLASS, config: cleaned };
+    }
+    if (className === 'Dense' && Object.hasOwn(cleaned, DECLARED_INPUT_DIM)) {
+      positiveInt(where, DECLARED_INPUT_DIM, cleaned[DECLARED_INPUT_DIM], LIMITS.maxLayerWeights);
+      return { class_name: KERAS1_DENSE_CLASS, config: cleaned };
     }
     if (className === 'GlobalAveragePooling2D' && cleaned.keepdims === true) {
       const { keepdims: _, ...rest } = cleaned;
@@ -803,7 +820,9 @@ export function normalizeTopology(file: string, topology: unknown): Record<strin
   if (graph || (isObject(topology) && topology.format === 'graph-model')) {
     fail(file, path || 'the top level', 'a TensorFlow.js graph model (a converted TensorFlow graph, no layers): dnarch reads layers models and Keras model configs');
   }
-  const clean = sanitize(file, model, path);
+  const sanitized = sanitize(file, model, path);
+  // Keras 1 names (Convolution2D, nb_filter, border_mode, Merge, ...) as Keras 2 loaded them (keras1.ts).
+  const clean = isKeras1Version(version) ? keras1ToKeras2(sanitized) : sanitized;
   const keras3 = typeof version === 'string' && /^3\./.test(version);
   const normalized = new Normalizer(file, keras3).model(clean, path);
   return zeroInitialisers(normalized) as Record<string, unknown>;

@@ -1,4 +1,3 @@
-import { DnarchError } from '../../errors.js';
 import type { ModelFormat } from '../format.js';
 import { isHdf5Magic, isZipMagic } from '../magic.js';
 import { jsonObject, openLayersModel } from '../tfjs/format.js';
@@ -7,15 +6,17 @@ import { jsonObject, openLayersModel } from '../tfjs/format.js';
 
 export const KERAS_ARCHIVE_FORMAT: ModelFormat = { name: 'keras', match: (s) => isZipMagic(s.head), open: (s, opts) => openLayersModel(s, 'keras', opts) };
 
+/** A Keras `.h5` save (model.save() of Keras 1, 2, tf.keras, Keras 3's legacy writer): topology from its model_config attribute. */
 export const KERAS_H5_FORMAT: ModelFormat = {
   name: 'hdf5',
   match: (s) => isHdf5Magic(s.head),
-  open: async (s) => {
-    throw new DnarchError(
-      'BAD_INPUT',
-      `${s.file} is an HDF5 file (a Keras 2 .h5 model or weights): dnarch reads .keras archives, model.json, Keras to_json() files and ONNX; ` +
-        'save with model.save("model.keras") or convert with tensorflowjs_converter',
-    );
+  open: async (s, opts) => {
+    const { h5Details, readKerasH5 } = await import('./h5/open.js');
+    const model = await readKerasH5(s.file);
+    const opened = await openLayersModel(s, 'hdf5', opts);
+    opened.format.details = h5Details(model);
+    if (model.kerasVersion === undefined || /^1\./.test(model.kerasVersion)) opened.notes.push('a Keras 1 model: its layers and arguments are read under their Keras 2 names, as Keras 2 loads them');
+    return opened;
   },
 };
 

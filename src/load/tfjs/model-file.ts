@@ -25,6 +25,10 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
     const config = archive.kerasVersion ? { keras_version: archive.kerasVersion, model_config: archive.config } : archive.config;
     return normalizeTopology(file, config);
   }
+  if (name === 'hdf5') {
+    const { h5Topology, readKerasH5 } = await import('../keras/h5/open.js');
+    return normalizeTopology(file, h5Topology(await readKerasH5(file)));
+  }
   if (name === 'tfjs-layers' || name === 'keras-json') return normalizeTopology(file, await sniff.json());
   if (name === 'onnx') {
     throw new DnarchError('BAD_INPUT', `${file} is an ONNX model: it runs on onnxruntime as it is; tfjs engines and --tfjs export need a layers model`);
