@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { DnarchError } from '../../../errors.js';
 import { jsonBeyondLimits, jsonLimitMessage } from '../../limits.js';
 import { jsonSyntaxReason } from '../../magic.js';
-import { Hdf5Error, openHdf5, type H5File, type H5Group, type H5Value } from './h5-api.js';
+import { Hdf5Error, openHdf5, type H5File, type H5Group, type H5Value } from '../hdf5/index.js';
 
 /**
  * A Keras `.h5` file (model.save() of Keras 1.x, 2.x, tf.keras, Keras 3's legacy writer):

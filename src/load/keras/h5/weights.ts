@@ -3,7 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../../../errors.js';
 import { q } from '../config.js';
 import { flipKernel, fromCudnnLstm, keras1Gru, keras1Lstm, sameShape, transpose, type Arr } from './convert.js';
-import type { H5Dataset, H5File, H5Group, H5Value } from './h5-api.js';
+import type { H5Dataset, H5File, H5Group, H5Value } from '../hdf5/index.js';
 import { openH5, reading } from './open.js';
 
 /**
@@ -255,7 +255,7 @@ export async function setH5Weights(model: LayersModel, file: string, label: stri
           const data = await s.dataset.read();
           const count = s.dataset.shape.reduce((a, b) => a * b, 1);
           if (data.length !== count) matcher.fail(`layer ${q(plan.group)}: weight ${q(s.name)} holds ${data.length} values for its shape ${shown(s.dataset.shape)}`);
-          arrays.push({ shape: [...s.dataset.shape], data: data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>) });
+          arrays.push({ shape: [...s.dataset.shape], data: data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number | bigint>, Number) });
         }
         out.push(...matcher.assign(plan, arrays));
       }
