@@ -73,6 +73,7 @@ function declaredInputs(model: TfGraphModel, file: string): { name: string; dims
 
 export async function openGraphModel(file: string, json: Record<string, unknown>, opts: FileOptions = {}): Promise<OpenedGraphModel> {
   const model = parseGraphModel(file, json);
+  if (model.nodes.length === 0) throw new DnarchError('BAD_INPUT', `${file} is a TensorFlow.js graph model with no nodes (modelTopology.node is empty): nothing to analyse`);
   const notes: string[] = [];
   let stored: ReturnType<typeof manifestWeights> = [];
   if (model.manifest !== undefined && model.manifest !== null) stored = manifestWeights(model.manifest, file);
@@ -149,7 +150,7 @@ export async function openGraphModel(file: string, json: Record<string, unknown>
   }
 
   const name = basename(dirname(file)) !== '.' && basename(file) === 'model.json' ? basename(dirname(file)) : basename(file).replace(/\.json$/i, '');
-  const built = toLayerGraph(name || file, model, inferred, declared.map((d) => d.name), outputs, floatWeights, functionConsts);
+  const built = toLayerGraph(name || file, model, inferred, declared.map((d) => d.name), outputs, floatWeights, functionConsts, (m) => fail(`${file}: ${m}`));
 
   // What the reader of the report needs to know.
   const liveOps = new Set(built.graph.nodes.map((n) => n.className));

@@ -1,7 +1,8 @@
 import { type LayerGraph, type LayerNode, type Shape, type WeightInfo } from '../../../graph/types.js';
 import type { TfGraphModel, TfNode } from './model-json.js';
 import { CONTROL_FLOW, tensorName, type InferResult } from './infer/infer.js';
-import type { Fact } from './infer/types.js';
+import { ShapeError, type Fact } from './infer/types.js';
+import { AttrError } from './attrs.js';
 import { mapOp, type Layout } from './op-kinds.js';
 
 /**
@@ -53,6 +54,7 @@ export function toLayerGraph(
   weights: ReadonlyMap<string, StoredWeight>,
   /** Constants of library functions, by the node that calls the function (a While's body and cond). */
   functionConsts: ReadonlyMap<string, string[]>,
+  fail: (message: string) => Error,
 ): GraphBuild {
   const order = inferred.order;
   const fact = (node: string, k: number): Fact | undefined => inferred.facts.get(tensorName(node, k));
@@ -118,7 +120,13 @@ export function toLayerGraph(
     if (inputSet.has(n.name)) {
       node = { name: n.name, className: n.op, kind: 'InputLayer', config: { dataFormat: 'channelsLast' }, inputShapes: [], outputShapes: [showFact(outs[0])], weights: [], inbound: [], block: [], wholeShapes: true };
     } else {
-      const mapped = CONTROL_FLOW.has(n.op) ? undefined : mapOp({ node: n, inputs: ins, outputs: outs, constant: (k) => data[k] !== undefined && constant.has(data[k].node), layout });
+      let mapped;
+      try {
+        mapped = CONTROL_FLOW.has(n.op) ? undefined : mapOp({ node: n, inputs: ins, outputs: outs, constant: (k) => data[k] !== undefined && constant.has(data[k].node), layout });
+      } catch (e) {
+        if (e instanceof ShapeError || e instanceof AttrError) throw fail(`node ${JSON.stringify(n.name)} (${n.op}): ${e.message}`);
+        throw e;
+      }
       const dataFormat = mapped?.layout ?? layout;
       node = {
         name: n.name,
