@@ -270,3 +270,98 @@ describe('op rules', () => {
     expect(r.notes?.join('\n')).toContain('no shape rule for MyCustomOp (x1)');
   });
 });
+
+describe('hostile graphs: one line, exit 2 (BAD_INPUT), nothing half-done', () => {
+  const relu = (name: string, input: string) => ({ name, op: 'Relu', input: [input] });
+  const cases: [string, GraphSpec, RegExp][] = [
+    ['a cycle outside control flow', { nodes: [placeholder('x', [1, 4]), { name: 'a', op: 'AddV2', input: ['x', 'b'] }, relu('b', 'a')] }, /cycle outside control flow: "(a|b)" -> "(a|b)" -> "(a|b)"/],
+    ['an input naming no node', { nodes: [placeholder('x', [1, 4]), relu('r', 'ghost:0')] }, /node "r" \(Relu\) reads "ghost", which is no node of the graph/],
+    ['two nodes of one name', { nodes: [placeholder('x', [1, 4]), relu('r', 'x'), relu('r', 'x')] }, /two nodes are named "r"/],
+    ['negative strides', { consts: [{ name: 'w', shape: [3, 3, 3, 4], dtype: 'float32' }], nodes: [placeholder('x', [1, 8, 8, 3]), { name: 'c', op: 'Conv2D', input: ['x', 'w'], attr: convAttrs('VALID', [1, -2, -2, 1]) }] }, /node "c" \(Conv2D\): strides \[1,-2,-2,1\]: every entry must be 1\.\./],
+    ['a 1e12 dimension', { nodes: [placeholder('x', [1, 1e12, 3])] }, /dim\[1\] is 1000000000000/],
+    ['a shape of 2^40 elements and more', { nodes: [placeholder('x', [2 ** 20, 2 ** 20, 4]), relu('r', 'x')] }, /more than 2\^40 elements/],
+    ['a kernel larger than its input', { consts: [{ name: 'w', shape: [9, 9, 3, 4], dtype: 'float32' }], nodes: [placeholder('x', [1, 4, 4, 3]), { name: 'c', op: 'Conv2D', input: ['x', 'w'], attr: convAttrs('VALID', [1, 1, 1, 1]) }] }, /node "c" \(Conv2D\): a window of 9 does not fit an input of 4/],
+    ['an attribute of the wrong form', { nodes: [placeholder('x', [1, 8, 8, 3]), { name: 'p', op: 'MaxPool', input: ['x'], attr: { ksize: { i: 'three' }, strides: ints([1, 1, 1, 1]) } }] }, /node "p".*attribute "ksize"/],
+    ['a padding mode that is none', { nodes: [placeholder('x', [1, 8, 8, 3]), { name: 'p', op: 'MaxPool', input: ['x'], attr: { ksize: ints([1, 2, 2, 1]), strides: ints([1, 1, 1, 1]), padding: str('HUGE') } }] }, /padding "HUGE" is not SAME, VALID or EXPLICIT/],
+    ['a node without a name', { nodes: [{ name: '', op: 'Relu' } as never] }, /modelTopology\.node\[0\] has no name/],
+    ['a Reshape that loses elements', { consts: [{ name: 's', shape: [2], dtype: 'int32', values: [5, 5] }], nodes: [placeholder('x', [1, 24]), { name: 'r', op: 'Reshape', input: ['x', 's'] }] }, /node "r" \(Reshape\): cannot reshape \[1, 24\] \(24 elements\) to \[5,5\]/],
+  ];
+  it.each(cases)('%s', async (_what, spec, message) => {
+    expect(await refusal(writeGraph(fresh(), spec))).toMatch(message);
+  });
+
+  it('a shard path that leaves the model directory is refused', async () => {
+    const dir = fresh();
+    const file = writeGraph(dir, { consts: [{ name: 'w', shape: [2], dtype: 'float32' }], nodes: [placeholder('x', [1, 2]), { name: 'm', op: 'Mul', input: ['x', 'w'] }] });
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    json.weightsManifest[0].paths = ['../../etc/passwd'];
+    writeFileSync(file, JSON.stringify(json));
+    expect(await refusal(file)).toMatch(/weightsManifest path "\.\.\/\.\.\/etc\/passwd"/);
+  });
+
+  it('names, op types, attribute and weight names that are Object.prototype keys are ordinary strings', async () => {
+    const keys = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+    const file = writeGraph(fresh(), {
+      consts: keys.map((k) => ({ name: `${k}`, shape: [4], dtype: 'float32' as const })),
+      nodes: [
+        placeholder('x', [1, 4]),
+        // Each op type a prototype key (no rule: unsupported), each node named after one, reading a weight named after one.
+        ...keys.map((k, i) => ({ name: `n/${k}`, op: k, input: [i === 0 ? 'x' : `n/${keys[i - 1]}`, k], attr: { [k]: { i: '1' }, T: { type: 'DT_FLOAT' } } })),
+        { name: '__proto__/relu', op: 'Relu', input: ['x'], attr: JSON.parse('{"__proto__": {"b": true}, "constructor": {"s": "eA=="}}') },
+      ],
+    });
+    const r = await analyse(file);
+    expect(r.unsupported.map((u) => u.className).sort()).toEqual([...keys].sort());
+    expect(r.totals.params.total).toBe(5 * 4);
+    expect(layer(r, '__proto__/relu').outputShape).toEqual([1, 4]);
+    expect(layer(r, '__proto__/relu').block).toEqual(['__proto__']);
+  });
+});
+
+describe('control flow: listed and explained, not walked', () => {
+  it('a TF1 while loop (Enter, Merge, Switch, NextIteration, Exit, LoopCond): its back edge is no cycle', async () => {
+    const file = writeGraph(fresh(), {
+      consts: [{ name: 'limit', shape: [], dtype: 'float32' }, { name: 'one', shape: [], dtype: 'float32' }, { name: 'w', shape: [4, 3], dtype: 'float32' }],
+      nodes: [
+        placeholder('x', [1, 4]),
+        { name: 'head/fc', op: 'MatMul', input: ['x', 'w'] },
+        { name: 'loop/enter', op: 'Enter', input: ['head/fc'], attr: { frame_name: str('loop') } },
+        { name: 'loop/merge', op: 'Merge', input: ['loop/enter', 'loop/next'] },
+        { name: 'loop/less', op: 'Less', input: ['loop/merge', 'limit'] },
+        { name: 'loop/cond', op: 'LoopCond', input: ['loop/less'] },
+        { name: 'loop/switch', op: 'Switch', input: ['loop/merge', 'loop/cond'] },
+        { name: 'loop/add', op: 'AddV2', input: ['loop/switch:1', 'one'] },
+        { name: 'loop/next', op: 'NextIteration', input: ['loop/add'] },
+        { name: 'loop/exit', op: 'Exit', input: ['loop/switch'] },
+        { name: 'out', op: 'Relu', input: ['loop/exit'] },
+      ],
+    });
+    const r = await analyse(file);
+    expect(layer(r, 'head/fc').macs).toBe(4 * 3);
+    for (const op of ['Enter', 'Merge', 'Switch', 'NextIteration', 'Exit', 'LoopCond']) expect(r.unsupported.map((u) => u.className)).toContain(op);
+    expect(layer(r, 'loop/merge').note).toMatch(/control flow \(Merge\): loops and branches are not walked/);
+    expect(layer(r, 'out').unknownCost).toBe(true);
+    const note = r.notes?.find((n) => n.startsWith('control flow:'));
+    expect(note).toMatch(/Enter x1, Merge x1, .*LoopCond x1.*not walked as straight-line code/);
+    expect(r.complete).toBe(false);
+  });
+
+  it('a TF2 StatelessWhile calling library functions: named in the note; their constants are the caller\'s parameters', async () => {
+    const body = { signature: { name: 'body_fn', inputArg: [{ name: 'i', type: 'DT_FLOAT' }] }, nodeDef: [{ name: 'body_fn/c', op: 'Const' }, { name: 'body_fn/add', op: 'AddV2', input: ['i', 'body_fn/c:output:0'] }] };
+    const cond = { signature: { name: 'cond_fn' }, nodeDef: [{ name: 'cond_fn/less', op: 'Less' }] };
+    const file = writeGraph(fresh(), {
+      consts: [{ name: 'body_fn/c', shape: [3], dtype: 'float32' }],
+      library: { function: [body, cond] },
+      nodes: [
+        placeholder('x', [1, 3]),
+        { name: 'while', op: 'StatelessWhile', input: ['x'], attr: { body: { func: { name: 'body_fn' } }, cond: { func: { name: 'cond_fn' } } } },
+        { name: 'out', op: 'Sigmoid', input: ['while'] },
+      ],
+    });
+    const r = await analyse(file);
+    expect(layer(r, 'while').params.total).toBe(3);
+    expect(r.totals.params.total).toBe(3);
+    expect(r.notes?.find((n) => n.startsWith('control flow:'))).toMatch(/StatelessWhile x1; 2 library functions \(body_fn, cond_fn: 3 ops\) are called, not analysed/);
+    expect(layer(r, 'out').unknownCost).toBe(true);
+  });
+});

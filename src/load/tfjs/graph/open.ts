@@ -168,7 +168,7 @@ export async function openGraphModel(file: string, json: Record<string, unknown>
   if (missing.length > 0) {
     const which = needed.length > 0
       ? `; shapes depend on the values of ${plural(needed.length, 'constant')} held there (first: ${JSON.stringify(needed[0][0])}, read by ${JSON.stringify(needed[0][1])})`
-      : '';
+      : '; no shape depends on them';
     notes.push(`weights: ${plural(missing.length, 'shard')} not beside model.json (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', ...' : ''}): constants' values are unknown${which}`);
   }
   if (built.unknownShapes > 0) notes.push(`${plural(built.unknownShapes, 'node')} have shapes that are not fully known: their costs are not counted`);

@@ -2,7 +2,7 @@ import type { Shape } from '../../../../graph/types.js';
 import type { TfGraphModel, TfNode } from '../model-json.js';
 import { AttrError } from '../attrs.js';
 import { RULES } from './rules.js';
-import { ShapeError, UNKNOWN, type Fact, type RuleContext } from './types.js';
+import { checkShape, ShapeError, UNKNOWN, type Fact, type RuleContext } from './types.js';
 
 /**
  * Shapes (and small values) of every tensor of a graph model's main graph, in topological
@@ -138,6 +138,14 @@ export function inferShapes(
           if (e instanceof ShapeError || e instanceof AttrError) throw fail(node, e.message);
           throw e;
         }
+      }
+    }
+    for (const f of outs) {
+      try {
+        checkShape(f.shape);
+      } catch (e) {
+        if (e instanceof ShapeError) throw fail(node, e.message);
+        throw e;
       }
     }
     outs.forEach((f, k) => facts.set(tensorName(node.name, k), f));
