@@ -37,6 +37,41 @@ export interface InferResult {
 
 export const tensorName = (node: string, output: number): string => `${node}:${output}`;
 
+/** A binary heap: the least item first. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly less: (a: T, b: T) => number) {}
+  push(x: T): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (this.less(a[i], a[p]) >= 0) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop() as T;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const [l, r] = [2 * i + 1, 2 * i + 2];
+        let m = i;
+        if (l < a.length && this.less(a[l], a[m]) < 0) m = l;
+        if (r < a.length && this.less(a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
 /** Kahn's order of the nodes (file order among the ready ones); a cycle is named. */
 export function topoOrder(model: TfGraphModel, file: string, fail: (m: string) => Error): TfNode[] {
   const deps = new Map<TfNode, TfNode[]>();
@@ -53,10 +88,11 @@ export function topoOrder(model: TfGraphModel, file: string, fail: (m: string) =
     waiting.set(n, from.length);
     for (const d of from) readers.set(d, [...(readers.get(d) ?? []), n]);
   }
-  const ready = model.nodes.filter((n) => waiting.get(n) === 0);
+  // Among the nodes ready to run, the one first in the file: rows keep the converter's order.
+  const ready = new MinHeap<TfNode>((a, b) => a.index - b.index);
+  for (const n of model.nodes) if (waiting.get(n) === 0) ready.push(n);
   const order: TfNode[] = [];
-  for (let k = 0; k < ready.length; k++) {
-    const n = ready[k];
+  for (let n = ready.pop(); n !== undefined; n = ready.pop()) {
     order.push(n);
     for (const r of readers.get(n) ?? []) {
       const w = (waiting.get(r) as number) - 1;
