@@ -84,17 +84,25 @@ export function toLayerGraph(
   };
   // Weights go to the first live node that reads them, through folded and hidden nodes.
   const claimed = new Set<string>();
-  const weightsReadBy = (n: TfNode, seen = new Set<string>()): WeightInfo[] => {
+  const weightsReadBy = (n: TfNode): WeightInfo[] => {
     const out: WeightInfo[] = [];
-    for (const i of n.inputs) {
-      if (i.control || seen.has(i.node) || !(constant.has(i.node) || model.byName.get(i.node)?.op === 'Identity')) continue;
-      seen.add(i.node);
-      const w = weights.get(i.node);
-      if (w && !claimed.has(w.name)) {
-        claimed.add(w.name);
-        out.push({ name: w.name, shape: w.shape, dtype: w.stored, trainable: true });
+    const seen = new Set<string>();
+    // Depth-first through the constant (and copying) nodes it reads, without recursion: a chain may be long.
+    const stack: TfNode[] = [n];
+    while (stack.length > 0) {
+      const at = stack.pop() as TfNode;
+      const next: TfNode[] = [];
+      for (const i of at.inputs) {
+        if (i.control || seen.has(i.node) || !(constant.has(i.node) || model.byName.get(i.node)?.op === 'Identity')) continue;
+        seen.add(i.node);
+        const w = weights.get(i.node);
+        if (w && !claimed.has(w.name)) {
+          claimed.add(w.name);
+          out.push({ name: w.name, shape: w.shape, dtype: w.stored, trainable: true });
+        }
+        next.push(model.byName.get(i.node) as TfNode);
       }
-      out.push(...weightsReadBy(model.byName.get(i.node) as TfNode, seen));
+      stack.push(...next.reverse());
     }
     return out;
   };

@@ -86,7 +86,11 @@ export function topoOrder(model: TfGraphModel, file: string, fail: (m: string) =
   const readers = new Map<TfNode, TfNode[]>();
   for (const [n, from] of deps) {
     waiting.set(n, from.length);
-    for (const d of from) readers.set(d, [...(readers.get(d) ?? []), n]);
+    for (const d of from) {
+      const list = readers.get(d);
+      if (list) list.push(n);
+      else readers.set(d, [n]);
+    }
   }
   // Among the nodes ready to run, the one first in the file: rows keep the converter's order.
   const ready = new MinHeap<TfNode>((a, b) => a.index - b.index);
