@@ -204,4 +204,18 @@ describe.runIf(present)('the classifier: chaosmail/is-my-mask-safe (ShuffleNet V
     expect(layer(r, 'loss')?.outputShape).toEqual([1, 2]);
     expect(r.complete).toBe(true);
   });
+
+  it('with its int32 constants: the receptive field through the channel shuffles, and its 19 depthwise + pointwise sites', async () => {
+    const r = await analyse(withDerivedShards());
+    // Distill's (r, S, P): Pad 1 + 3x3/2: (3, 2, 1); Pad 1 + max pool 3x3/2: (7, 4, 3). Each stage's first
+    // block: Pad 1 + depthwise 3x3/2 (r += 2S, P += S, S *= 2); each other block: Pad 1 + 3x3/1 (r += 2S, P += S).
+    // Stage 0 (1 + 3 blocks): (15, 8, 7) then (63, 8, 31); stage 1 (1 + 7): (79, 16, 39) then (303, 16, 151);
+    // stage 2 (1 + 3): (335, 32, 167) then (527, 32, 263); conv1 is 1x1; pool1 7x7/1 VALID: r = 527 + 6 x 32 = 719.
+    expect(layer(r, 'conv1/conv1')?.receptiveField).toEqual({ size: [527, 527], stride: [32, 32], padding: [263, 263] });
+    expect(r.totals.receptiveField).toEqual({ size: [719, 719], stride: [32, 32], padding: [263, 263] });
+    // Every block's depthwise 3x3 then 1x1 (the three first blocks have two branches): 3 x 2 + 13.
+    expect(r.savings.sites.length).toBe(19);
+    expect(new Set(r.savings.sites.map((x) => x.kind))).toEqual(new Set(['depthwise-separable']));
+    expect(r.savings.sites[0].layers).toEqual(['block0_0_conv3/depthwise', 'block0_0_conv4/BiasAdd']);
+  });
 });

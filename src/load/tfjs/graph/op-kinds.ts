@@ -38,13 +38,13 @@ type Mapper = (c: OpContext) => Mapped;
 
 const shapeOf = (c: OpContext, i: number): Shape | null => c.inputs[i]?.shape ?? null;
 
-/** Activation names (analysis' table, activation-cost.ts) of TensorFlow's activation ops. */
+/** Activation names (analysis' table, activation-cost.ts; a name not in it costs 1 per element) of TensorFlow's element-wise ops. */
 const ACTIVATIONS = new Map<string, string>([
   ['Relu', 'relu'], ['Relu6', 'relu6'], ['Elu', 'elu'], ['Selu', 'selu'], ['Sigmoid', 'sigmoid'], ['Tanh', 'tanh'],
   ['LeakyRelu', 'leakyrelu'], ['Softplus', 'softplus'], ['Softsign', 'softsign'], ['Exp', 'exp'], ['Log', 'log'], ['Log1p', 'log'],
-  ['Neg', 'neg'], ['Reciprocal', 'reciprocal'], ['Sqrt', 'sqrt'], ['Rsqrt', 'reciprocal'], ['Square', 'abs'], ['Abs', 'abs'],
+  ['Neg', 'neg'], ['Reciprocal', 'reciprocal'], ['Sqrt', 'sqrt'], ['Rsqrt', 'rsqrt'], ['Square', 'square'], ['Abs', 'abs'],
   ['Floor', 'floor'], ['Ceil', 'ceil'], ['Round', 'round'], ['Sign', 'sign'], ['Erf', 'erf'], ['Sin', 'sin'], ['Cos', 'cos'],
-  ['Tan', 'sin'], ['LogicalNot', 'not'], ['IsNan', 'not'], ['Swish', 'swish'], ['Mish', 'mish'], ['HardSigmoid', 'hardsigmoid'],
+  ['Tan', 'tan'], ['LogicalNot', 'not'], ['IsNan', 'isnan'], ['Swish', 'swish'], ['Mish', 'mish'], ['HardSigmoid', 'hardsigmoid'],
   ['Prelu', 'prelu'], ['ClipByValue', 'clip'], ['Expm1', 'exp'],
 ]);
 
@@ -177,7 +177,7 @@ const COMPARE = ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEq
 const DATA_MOVEMENT: [string, string][] = [
   ['ConcatV2', 'Concatenate'], ['Pack', 'Concatenate'], ['Split', 'Split'], ['SplitV', 'Split'], ['Unpack', 'Split'],
   ['Slice', 'Slice'], ['StridedSlice', 'Slice'], ['Squeeze', 'Reshape'], ['ExpandDims', 'Reshape'], ['Cast', 'Cast'],
-  ['StopGradient', 'Identity'], ['Snapshot', 'Identity'], ['PreventGradient', 'Identity'], ['IdentityN', 'Identity'],
+  ['StopGradient', 'Identity'], ['PlaceholderWithDefault', 'Identity'], ['Snapshot', 'Identity'], ['PreventGradient', 'Identity'], ['IdentityN', 'Identity'],
   ['Shape', 'Shape'], ['Size', 'Shape'], ['Rank', 'Shape'], ['Range', 'Shape'], ['Fill', 'Shape'], ['ZerosLike', 'Shape'],
   ['OnesLike', 'Shape'], ['Tile', 'Tile'], ['GatherV2', 'Gather'], ['DepthToSpace', 'DepthToSpace'], ['SpaceToDepth', 'SpaceToDepth'],
 ];

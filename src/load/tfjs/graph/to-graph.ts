@@ -162,6 +162,7 @@ export function toLayerGraph(
       layoutOf.set(tensorName(n.name, k), (node.config.dataFormat as Layout) ?? 'channelsLast');
     });
   }
+  markChannelShuffles(nodes);
   const unread = [...weights.values()].filter((w) => !claimed.has(w.name));
   const outNames = [...new Set(outputs.map((o) => source(o)).filter((x): x is string => x !== undefined))];
   return { graph: { name, inputs: inputs.filter((i) => layerOf.has(tensorName(i, 0))), outputs: outNames, nodes }, unknownShapes, unread, controlFlow };
@@ -172,4 +173,38 @@ function countOutputs(inferred: InferResult, n: TfNode): number {
   let k = 0;
   while (inferred.facts.has(tensorName(n.name, k))) k++;
   return Math.max(1, k);
+}
+
+const sameShape = (a: Shape | null | undefined, b: Shape | null | undefined): boolean =>
+  !!a && !!b && a.length === b.length && a.every((d, i) => d !== null && d === b[i]);
+
+/**
+ * ShuffleNet's channel shuffle on a channels-last map: Reshape [N, H, W, C] to [N, H*W, g,
+ * C/g], a Transpose that keeps the first two axes, and a Reshape back to [N, H, W, C]. Each
+ * position keeps its own channels, regrouped: the three rows are marked ChannelRegroup, so the
+ * receptive field passes through them (as for ONNX's NCHW shuffle).
+ */
+function markChannelShuffles(nodes: LayerNode[]): void {
+  const readers = new Map<string, LayerNode[]>();
+  for (const n of nodes) for (const i of n.inbound) readers.set(i, [...(readers.get(i) ?? []), n]);
+  const only = (n: LayerNode): LayerNode | undefined => {
+    const r = readers.get(n.name) ?? [];
+    return r.length === 1 ? r[0] : undefined;
+  };
+  for (const r1 of nodes) {
+    if (r1.className !== 'Reshape' || r1.config.dataFormat !== 'channelsLast' || r1.inbound.length !== 1) continue;
+    const x = r1.inputShapes[0];
+    const y = r1.outputShapes[0];
+    const t = only(r1);
+    const r2 = t ? only(t) : undefined;
+    if (!x || !y || !t || !r2 || t.className !== 'Transpose' || r2.className !== 'Reshape' || x.length < 3) continue;
+    const spatial = x.slice(1, -1);
+    if (spatial.some((d) => d === null) || y[0] !== x[0] || y[1] !== spatial.reduce((a, b) => (a as number) * (b as number), 1)) continue;
+    const perm = t.config.perm;
+    if (!Array.isArray(perm) || perm[0] !== 0 || perm[1] !== 1 || !sameShape(r2.outputShapes[0], x)) continue;
+    for (const n of [r1, t, r2]) {
+      n.kind = 'ChannelRegroup';
+      n.config = { ...n.config, spatialRank: spatial.length };
+    }
+  }
 }
