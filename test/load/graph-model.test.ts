@@ -262,6 +262,20 @@ describe('op rules', () => {
     expect(layer(r, 'resize').outputShape).toEqual([1, 7, 9, 5]);
   });
 
+  it('bool and string constants in the manifest: configuration, not parameters, and the reason values are not read', async () => {
+    const dir = fresh();
+    const file = writeGraph(dir, { consts: [{ name: 'w', shape: [4], dtype: 'float32' }], nodes: [placeholder('x', [1, 4]), { name: 'm', op: 'Mul', input: ['x', 'w'] }] });
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    json.weightsManifest[0].weights.push({ name: 'flag', shape: [], dtype: 'bool' }, { name: 'vocab', shape: [3], dtype: 'string' });
+    writeFileSync(file, JSON.stringify(json));
+    const r = await analyse(file);
+    expect(r.totals.params.total).toBe(4);
+    expect(r.totals.constants?.config).toEqual({ tensors: 2, elements: 1 + 3 });
+    expect(r.notes?.join('\n')).toContain('the manifest also stores bool, string constants (2 tensors, configuration)');
+    expect(layer(r, 'm').macs).toBe(0);
+    expect(layer(r, 'm').flops).toBe(4);
+  });
+
   it('an op with no rule is listed as unsupported, never counted as 0 silently', async () => {
     const file = writeGraph(fresh(), { nodes: [placeholder('x', [1, 4]), { name: 'odd', op: 'MyCustomOp', input: ['x'] }] });
     const r = await analyse(file);

@@ -71,17 +71,47 @@ function declaredInputs(model: TfGraphModel, file: string): { name: string; dims
   return list.map((i) => ({ name: i.name, dims: i.shape === null || i.shape === undefined ? null : i.shape }));
 }
 
+/** The manifest without its weights of other dtypes than float32 and int32, and what those were. */
+function otherDtypes(manifest: unknown): { manifest: unknown; dtypes: string[]; tensors: number; elements: number } {
+  if (!Array.isArray(manifest)) return { manifest, dtypes: [], tensors: 0, elements: 0 };
+  const dtypes = new Set<string>();
+  let tensors = 0;
+  let elements = 0;
+  const kept = manifest.map((g: unknown) => {
+    const weights = g && typeof g === 'object' && Array.isArray((g as { weights?: unknown }).weights) ? ((g as { weights: unknown[] }).weights) : undefined;
+    if (!weights) return g;
+    return {
+      ...(g as object),
+      weights: weights.filter((w) => {
+        const dtype = w && typeof w === 'object' ? (w as { dtype?: unknown }).dtype : undefined;
+        if (dtype !== 'bool' && dtype !== 'string') return true;
+        const shape = (w as { shape?: unknown }).shape;
+        const dims = Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0) ? (shape as number[]) : [];
+        dtypes.add(dtype);
+        tensors++;
+        elements += dims.reduce((a, b) => a * b, 1);
+        return false;
+      }),
+    };
+  });
+  return { manifest: kept, dtypes: [...dtypes], tensors, elements };
+}
+
 export async function openGraphModel(file: string, json: Record<string, unknown>, opts: FileOptions = {}): Promise<OpenedGraphModel> {
   const model = parseGraphModel(file, json);
   if (model.nodes.length === 0) throw new DnarchError('BAD_INPUT', `${file} is a TensorFlow.js graph model with no nodes (modelTopology.node is empty): nothing to analyse`);
   const notes: string[] = [];
+  // Graph models may also store bool and string constants (a training flag, a vocabulary):
+  // configuration, not parameters; dnarch's shard reader does not decode them, so their
+  // presence leaves every constant's value unread.
+  const other = otherDtypes(model.manifest);
   let stored: ReturnType<typeof manifestWeights> = [];
-  if (model.manifest !== undefined && model.manifest !== null) stored = manifestWeights(model.manifest, file);
+  if (model.manifest !== undefined && model.manifest !== null) stored = manifestWeights(other.manifest, file);
 
   // Parameters and constants, as the manifest stores them.
   const floatWeights = new Map<string, StoredWeight>();
   const paramsByDtype = new Map<string, number>();
-  const config = { tensors: 0, elements: 0 };
+  const config = { tensors: other.tensors, elements: other.elements };
   for (const w of stored) {
     if (w.dtype === 'int32') {
       config.tensors++;
@@ -95,7 +125,10 @@ export async function openGraphModel(file: string, json: Record<string, unknown>
   // Constants: shapes from the manifest (or the node's declared tensor), values from the shards when they are here.
   const missing = stored.length > 0 ? await missingShards(file, model.manifest) : [];
   let values = new Map<string, { values: Float32Array | Int32Array }>();
-  if (stored.length > 0 && missing.length === 0) values = await loadWeights(file, model.manifest);
+  if (stored.length > 0 && missing.length === 0 && other.dtypes.length === 0) values = await loadWeights(file, model.manifest);
+  if (other.dtypes.length > 0) {
+    notes.push(`the manifest also stores ${other.dtypes.join(', ')} constants (${plural(other.tensors, 'tensor')}, configuration): dnarch does not decode those shards, so no constant's value is read from them`);
+  }
   const byName = new Map(stored.map((w) => [w.name, w]));
   const constants = new Map<string, ConstantInfo>();
   for (const n of model.nodes) {

@@ -152,7 +152,7 @@ export function inferShapes(
       outs = [c ? { shape: c.shape, dtype: c.dtype, ...(c.value ? { value: c.value } : {}) } : UNKNOWN];
     } else if (node.op === 'Placeholder' || node.op === 'PlaceholderWithDefault') {
       outs = [{ shape: inputs.get(node.name) ?? (node.op === 'PlaceholderWithDefault' ? (ins[0]?.shape ?? null) : null) }];
-    } else if (CONTROL_FLOW.has(node.op) || model.functions.size > 0 && node.attrs.names().some((a) => a === 'body' || a === 'then_branch' || a === 'f')) {
+    } else if (CONTROL_FLOW.has(node.op) || (model.functions.size > 0 && node.attrs.names().some((a) => a === 'body' || a === 'then_branch' || a === 'f'))) {
       outs = [];
     } else {
       const rule = RULES.get(node.op);
