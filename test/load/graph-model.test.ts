@@ -360,6 +360,23 @@ describe('control flow: listed and explained, not walked', () => {
     expect(r.complete).toBe(false);
   });
 
+  it('a loop\'s stacked output (TensorListStack) has [num_elements, ...element_shape]: what reads it is costed', async () => {
+    const file = writeGraph(fresh(), {
+      consts: [{ name: 'shape', shape: [3], dtype: 'int32', values: [8, 8, 3] }, { name: 'n', shape: [], dtype: 'int32', values: [1] }, { name: 'w', shape: [3, 3, 3, 4], dtype: 'float32' }],
+      nodes: [
+        placeholder('x', [1, 8, 8, 3]),
+        { name: 'list', op: 'TensorListReserve', input: ['shape', 'n'] },
+        { name: 'while', op: 'StatelessWhile', input: ['list', 'x'], attr: { body: { func: { name: 'b' } } } },
+        { name: 'stack', op: 'TensorListStack', input: ['while', 'shape'], attr: { num_elements: { i: '1' } } },
+        { name: 'conv', op: 'Conv2D', input: ['stack', 'w'], attr: convAttrs('SAME', [1, 1, 1, 1]) },
+      ],
+    });
+    const r = await analyse(file);
+    expect(layer(r, 'stack').outputShape).toEqual([1, 8, 8, 3]);
+    expect(r.unsupported.map((u) => u.className)).toEqual(['TensorListReserve', 'StatelessWhile', 'TensorListStack']);
+    expect(layer(r, 'conv').macs).toBe(8 * 8 * 4 * 27);
+  });
+
   it('a TF2 StatelessWhile calling library functions: named in the note; their constants are the caller\'s parameters', async () => {
     const body = { signature: { name: 'body_fn', inputArg: [{ name: 'i', type: 'DT_FLOAT' }] }, nodeDef: [{ name: 'body_fn/c', op: 'Const' }, { name: 'body_fn/add', op: 'AddV2', input: ['i', 'body_fn/c:output:0'] }] };
     const cond = { signature: { name: 'cond_fn' }, nodeDef: [{ name: 'cond_fn/less', op: 'Less' }] };

@@ -1,7 +1,7 @@
 import type { Shape } from '../../../../graph/types.js';
 import type { TfGraphModel, TfNode } from '../model-json.js';
 import { AttrError } from '../attrs.js';
-import { RULES } from './rules.js';
+import { CONTROL_FLOW_RULES, RULES } from './rules.js';
 import { checkShape, ShapeError, UNKNOWN, type Fact, type RuleContext } from './types.js';
 
 /**
@@ -152,10 +152,10 @@ export function inferShapes(
       outs = [c ? { shape: c.shape, dtype: c.dtype, ...(c.value ? { value: c.value } : {}) } : UNKNOWN];
     } else if (node.op === 'Placeholder' || node.op === 'PlaceholderWithDefault') {
       outs = [{ shape: inputs.get(node.name) ?? (node.op === 'PlaceholderWithDefault' ? (ins[0]?.shape ?? null) : null) }];
-    } else if (CONTROL_FLOW.has(node.op) || (model.functions.size > 0 && node.attrs.names().some((a) => a === 'body' || a === 'then_branch' || a === 'f'))) {
+    } else if (!CONTROL_FLOW_RULES.has(node.op) && (CONTROL_FLOW.has(node.op) || (model.functions.size > 0 && node.attrs.names().some((a) => a === 'body' || a === 'then_branch' || a === 'f')))) {
       outs = [];
     } else {
-      const rule = RULES.get(node.op);
+      const rule = RULES.get(node.op) ?? CONTROL_FLOW_RULES.get(node.op);
       if (!rule) {
         noRule.set(node.op, (noRule.get(node.op) ?? 0) + 1);
         outs = [];

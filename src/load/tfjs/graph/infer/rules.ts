@@ -3,7 +3,7 @@ import { conv, convBackpropInput, pool } from './conv.js';
 import { matmul } from './matmul.js';
 import {
   concat, dataDependent, depthSpace, expandDims, fill, gather, pack, pad, range, rankOp, reduce, reshape, resize, shapeOp, sizeOp, slice, split,
-  squeeze, stridedSlice, tile, topK, transpose, unpack,
+  squeeze, stridedSlice, tensorListStack, tile, topK, transpose, unpack,
 } from './shape-ops.js';
 import type { Rule } from './types.js';
 
@@ -47,3 +47,10 @@ export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['Where', dataDependent([2])],
   ['NonMaxSuppressionV3', dataDependent([1])], ['NonMaxSuppressionV4', dataDependent([1, 0])], ['NonMaxSuppressionV5', dataDependent([1, 1, 0])],
 ]);
+
+/**
+ * Control-flow ops whose output shape their own attributes and constants fix, though what
+ * flows through them is not walked: TensorListStack (the tensors a loop wrote, stacked) is
+ * [num_elements, ...element_shape].
+ */
+export const CONTROL_FLOW_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([['TensorListStack', tensorListStack]]);

@@ -303,3 +303,16 @@ export const topK: Rule = (c) => {
 
 /** Ops whose output size depends on the data (Where, NonMaxSuppression): the rank where fixed. */
 export const dataDependent = (ranks: number[]): Rule => () => ranks.map((r) => ({ shape: unknownOfRank(r) }));
+
+/** TensorListStack(list, element_shape): [num_elements (attribute; -1 unknown), ...element_shape (-1 dims unknown)]. */
+export const tensorListStack: Rule = (c) => {
+  const n = c.node.attrs.int('num_elements') ?? -1;
+  if (n < -1 || n > MAX_DIM) throw new ShapeError(`num_elements ${n}`);
+  const shape = c.value(1);
+  const rank = c.inputs[1]?.shape?.[0];
+  // A scalar -1 element_shape: the elements' rank is not known.
+  if (shape && shape.length === 1 && shape[0] === -1 && c.inputs[1]?.shape?.length === 0) return one(null);
+  if (shape && shape.some((d) => d < -1 || d > MAX_DIM)) throw new ShapeError(`element_shape ${JSON.stringify(shape)}`);
+  const elements = shape ? shape.map((d) => (d === -1 ? null : d)) : unknownOfRank(rank);
+  return one(elements === null ? null : [n === -1 ? null : n, ...elements]);
+};
