@@ -145,9 +145,9 @@ describe('open input dimensions', () => {
     expect(r.notes?.join('\n')).toContain('input "x" leaves dimension 1, dimension 2 open [?, ?, ?, 3]: give --input-shape x=1x<d1>x<d2>x3 (or --input-size');
   });
 
-  it('--input-size and --input-shape size them, in the ONNX forms', async () => {
+  it('--input-size and --input-shape size them, in the ONNX forms (the input named as its node or its tensor)', async () => {
     const file = openClassifier();
-    for (const opts of [{ inputSize: [32, 32] as [number, number] }, { inputShapes: [{ name: 'x', dims: [1, 32, 32, 3] }] }, { inputShapes: [{ dims: [1, 32, 32, 3] }] }]) {
+    for (const opts of [{ inputSize: [32, 32] as [number, number] }, { inputShapes: [{ name: 'x', dims: [1, 32, 32, 3] }] }, { inputShapes: [{ dims: [1, 32, 32, 3] }] }, { inputShapes: [{ name: 'x:0', dims: [1, 32, 32, 3] }] }]) {
       const r = await analyse(file, opts);
       expect(r.totals.macs).toBe(STEM + DW + PW + BRANCH + FC);
       expect(r.complete).toBe(true);

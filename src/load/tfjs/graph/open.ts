@@ -153,13 +153,19 @@ export async function openGraphModel(file: string, json: Record<string, unknown>
 
   // Inputs, sized as ONNX inputs are: batch 1, other open dimensions from --input-shape / --input-size.
   const declared = declaredInputs(model, file);
-  const plan = planInputs({ inputs: declared.map((d) => ({ name: d.name, elemType: 1, dims: d.dims })) } as unknown as OnnxGraph, file, opts);
+  // An input may be named as its tensor ('input_tensor:0', as the signature writes it) or its node ('input_tensor').
+  const nodeName = (name: string | undefined): string | undefined => {
+    const bare = name?.replace(/:0$/, '');
+    return bare !== undefined && bare !== name && declared.some((d) => d.name === bare) ? bare : name;
+  };
+  const inputShapes = opts.inputShapes?.map((a) => ({ ...a, name: nodeName(a.name) }));
+  const plan = planInputs({ inputs: declared.map((d) => ({ name: d.name, elemType: 1, dims: d.dims })) } as unknown as OnnxGraph, file, { ...opts, ...(inputShapes ? { inputShapes } : {}) });
   notes.push(...plan.notes);
-  const inputShapes = new Map(plan.inputs.map((p) => [p.name, p.dims]));
+  const sizes = new Map(plan.inputs.map((p) => [p.name, p.dims]));
 
   const fail = (m: string) => new DnarchError('BAD_INPUT', m);
   const order = topoOrder(model, file, fail);
-  const inferred = inferShapes(model, order, inputShapes, constants, (node, m) => fail(`${file}: node ${JSON.stringify(node.name)} (${node.op}): ${m}`));
+  const inferred = inferShapes(model, order, sizes, constants, (node, m) => fail(`${file}: node ${JSON.stringify(node.name)} (${node.op}): ${m}`));
 
   // Outputs: the signature's, else the nodes nothing reads.
   const read = new Set(model.nodes.flatMap((n) => n.inputs.map((i) => i.node)));
