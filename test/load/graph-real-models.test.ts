@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelReport } from '../../src/analysis/types.js';
 import { analyzeOpened } from '../../src/api.js';
 import { openModelFile } from '../../src/load/formats.js';
+import { schemaErrors } from '../schema/validate.js';
 
 const DIR = fileURLToPath(new URL('../../../shared/real-models/', import.meta.url));
 const GRAPH = join(DIR, 'graph');
@@ -55,6 +56,8 @@ describe.runIf(present)('graph/SOURCES.tsv: every graph model', () => {
     expect(inputs.map((i) => r.layers.find((l) => l.name === i.name)?.className)).toEqual(inputs.map(() => 'Placeholder'));
     // No shard is here: the report says so, and nothing is guessed.
     expect(r.notes?.join('\n')).toMatch(/not beside model\.json/);
+    // What `summarize --format json` prints: valid against the published schema (multi-output rows included).
+    expect(schemaErrors('summarize', JSON.parse(JSON.stringify(r)))).toBeNull();
   });
 
   it('the control-flow detectors name their loop ops and are incomplete, never 0 silently', async () => {
