@@ -230,6 +230,26 @@ describe('op rules', () => {
     expect(layer(r, 'c3').macs).toBe(6 * 6 * 6 * 4 * (27 * 2));
   });
 
+  it('a channels-last input transposed to NCHW: the NCHW conv, then a Mean over axes 2 and 3 is a global pooling', async () => {
+    const file = writeGraph(fresh(), {
+      consts: [{ name: 'perm', shape: [4], dtype: 'int32', values: [0, 3, 1, 2] }, { name: 'w', shape: [3, 3, 3, 4], dtype: 'float32' }, { name: 'axes', shape: [2], dtype: 'int32', values: [2, 3] }],
+      nodes: [
+        placeholder('x', [1, 8, 8, 3]),
+        { name: 't', op: 'Transpose', input: ['x', 'perm'] },
+        { name: 'c', op: 'Conv2D', input: ['t', 'w'], attr: { ...convAttrs('SAME', [1, 1, 1, 1]), data_format: str('NCHW') } },
+        { name: 'r', op: 'Relu', input: ['c'] },
+        { name: 'gap', op: 'Mean', input: ['r', 'axes'] },
+      ],
+    });
+    const r = await analyse(file);
+    expect(layer(r, 'c').outputShape).toEqual([1, 4, 8, 8]);
+    expect(layer(r, 'c').macs).toBe(8 * 8 * 4 * 27);
+    // The transpose keeps the field (r = 1); the 3x3 conv: r = 3; the Mean over H and W sees the whole 8x8 input.
+    expect(layer(r, 'r').receptiveField).toEqual({ size: [3, 3], stride: [1, 1], padding: [1, 1] });
+    expect(layer(r, 'gap').receptiveField).toMatchObject({ size: [8, 8], global: true });
+    expect(layer(r, 'gap').outputShape).toEqual([1, 4]);
+  });
+
   it('Conv2DBackpropInput reads its output size from its constant; MACs per input element', async () => {
     const file = writeGraph(fresh(), {
       consts: [{ name: 'sizes', shape: [4], dtype: 'int32', values: [1, 16, 16, 4] }, { name: 'w', shape: [3, 3, 4, 8], dtype: 'float32' }],

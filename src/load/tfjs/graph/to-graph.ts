@@ -69,6 +69,7 @@ export function toLayerGraph(
   const live = order.filter((n) => inputSet.has(n.name) || (!constant.has(n.name) && !HIDDEN.has(n.op) && n.op !== 'Placeholder'));
   // A tensor read through Identity (or produced by a hidden node) belongs to the layer of what it copies.
   const layerOf = new Map<string, string>();
+  /** The layout of each row's output, by row name. */
   const layoutOf = new Map<string, Layout>();
   const source = (t: { node: string; output: number }): string | undefined => {
     let cur = t;
@@ -123,7 +124,7 @@ export function toLayerGraph(
     const outCount = countOutputs(inferred, n);
     const outs = Array.from({ length: outCount }, (_, k) => fact(n.name, k) ?? { shape: null });
     const active = data.map((i, k) => ({ i, k, layer: source(i) })).filter((a) => a.layer !== undefined && !constant.has(a.i.node));
-    const layout: Layout = active.length > 0 ? (layoutOf.get(tensorName(active[0].i.node, active[0].i.output)) ?? 'channelsLast') : 'channelsLast';
+    const layout: Layout = active.length > 0 ? (layoutOf.get(active[0].layer as string) ?? 'channelsLast') : 'channelsLast';
     let node: LayerNode;
     if (inputSet.has(n.name)) {
       node = { name: n.name, className: n.op, kind: 'InputLayer', config: { dataFormat: 'channelsLast' }, inputShapes: [], outputShapes: [showFact(outs[0])], weights: [], inbound: [], block: [], wholeShapes: true };
@@ -157,10 +158,9 @@ export function toLayerGraph(
     }
     if (node.outputShapes.some((s) => s === null || s.some((d) => d === null))) unknownShapes++;
     nodes.push(node);
-    outs.forEach((_, k) => {
-      layerOf.set(tensorName(n.name, k), node.name);
-      layoutOf.set(tensorName(n.name, k), (node.config.dataFormat as Layout) ?? 'channelsLast');
-    });
+    outs.forEach((_, k) => layerOf.set(tensorName(n.name, k), node.name));
+    // What a row's readers see: a layout transpose's target, else the row's own data format.
+    layoutOf.set(node.name, node.kind === 'LayoutTranspose' ? (node.config.to as Layout) : ((node.config.dataFormat as Layout) ?? 'channelsLast'));
   }
   markChannelShuffles(nodes);
   const unread = [...weights.values()].filter((w) => !claimed.has(w.name));
