@@ -162,7 +162,7 @@ export function parseGraphModel(file: string, json: Record<string, unknown>): Tf
   };
   put('convertedBy', str(own(json, 'convertedBy')));
   put('generatedBy', str(own(json, 'generatedBy')));
-  put('producer', own(versions, 'producer') !== undefined ? String(own(versions, 'producer')) : undefined);
+  put('graphDefVersion', own(versions, 'producer') !== undefined ? String(own(versions, 'producer')) : undefined);
   return {
     nodes,
     byName,
