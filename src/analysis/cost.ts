@@ -22,10 +22,14 @@ const inElems = (n: LayerNode): number => elements(n, n.inputShapes[0]);
 /** Kernel size as a list, whether the config holds a number or a tuple. */
 const kernel = (n: LayerNode, key = 'kernelSize', rank = 2): number[] => tuple(cfg(n, key), rank, 1);
 
-/** Bias adds and the fused activation of a conv / dense layer. */
+/**
+ * Bias adds and the fused activation of a conv / dense layer, and any further per-element
+ * work fused into it (`epilogueFlops`: an op-level graph's fused batch norm or residual add).
+ */
 function epilogue(n: LayerNode): number {
   const bias = cfg(n, 'useBias') === false ? 0 : 1;
-  return outElems(n) * (bias + activationFlopsPerElement(cfg(n, 'activation')));
+  const extra = Number(cfg(n, 'epilogueFlops') ?? 0);
+  return outElems(n) * (bias + activationFlopsPerElement(cfg(n, 'activation')) + extra);
 }
 
 function linear(macs: number, n: LayerNode): LayerCost {

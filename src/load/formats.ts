@@ -104,8 +104,8 @@ export async function openModelFile(arg: string, opts: FileOptions = {}): Promis
   const resolved = await resolveModelPath(arg);
   const { sniff: s, format } = await detectFormat(resolved.file);
   if (!format) throw notAModel(resolved.file);
-  if (format.name !== 'onnx' && !opts.lenient && opts.batch !== undefined) {
-    throw new DnarchError('BAD_OPTION', `--batch sets the open batch dimension of ONNX files; ${resolved.file} is ${['tfjs-layers', 'keras-json', 'tfjs-graph'].includes(format.name) ? 'a JSON model' : `a ${format.name} file`}, analysed per sample`);
+  if (format.name !== 'onnx' && format.name !== 'tfjs-graph' && !opts.lenient && opts.batch !== undefined) {
+    throw new DnarchError('BAD_OPTION', `--batch sets the open batch dimension of ONNX files; ${resolved.file} is ${['tfjs-layers', 'keras-json'].includes(format.name) ? 'a JSON model' : `a ${format.name} file`}, analysed per sample`);
   }
   const opened = await format.open(s, opts);
   if (resolved.note) opened.notes.unshift(resolved.note);

@@ -106,10 +106,10 @@ describe('model file errors: exit 2, one line', () => {
     expectUsageError(dnarch(['summarize', f]), ['other.json', 'not a layers model']);
   });
 
-  it('a graph model says what it is and what dnarch reads', { timeout: TIMEOUT }, () => {
+  it('a graph model without nodes says what it is and that there is nothing to analyse', { timeout: TIMEOUT }, () => {
     const f = join(dir, 'graph.json');
     writeFileSync(f, JSON.stringify({ format: 'graph-model', modelTopology: { node: [] } }));
-    expectUsageError(dnarch(['summarize', f]), ['graph model', 'layers models']);
+    expectUsageError(dnarch(['summarize', f]), ['graph model', 'no nodes']);
   });
 
   it('zoo options on a file', { timeout: TIMEOUT }, () => {

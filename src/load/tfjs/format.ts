@@ -1,4 +1,3 @@
-import { DnarchError } from '../../errors.js';
 import type { FileOptions, ModelFormat, OpenedModel, Sniff } from '../format.js';
 
 /**
@@ -37,11 +36,18 @@ export async function openLayersModel(s: Sniff, name: string, opts: FileOptions)
 export const TFJS_GRAPH_FORMAT: ModelFormat = {
   name: 'tfjs-graph',
   match: async (s) => isGraphModelJson(await jsonObject(s)),
-  open: async (s) => {
-    throw new DnarchError(
-      'BAD_INPUT',
-      `${s.file} is a TensorFlow.js graph model (a converted TensorFlow graph, no layers): dnarch reads layers models, Keras JSON, .keras archives and ONNX files`,
-    );
+  open: async (s, opts) => {
+    const { openGraphModel } = await import('./graph/open.js');
+    const o = await openGraphModel(s.file, (await jsonObject(s)) as Record<string, unknown>, opts);
+    return {
+      file: s.file,
+      graph: o.graph,
+      format: { name: 'tfjs-graph', details: o.details },
+      notes: o.notes,
+      engine: { analysis: 'dnarch TensorFlow graph shape inference', note: 'shapes are inferred from the graph; constants are read from the shards only when they are beside model.json' },
+      paramsByDtype: o.paramsByDtype,
+      constants: o.constants,
+    };
   },
 };
 

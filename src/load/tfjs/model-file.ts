@@ -33,6 +33,12 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
   if (name === 'onnx') {
     throw new DnarchError('BAD_INPUT', `${file} is an ONNX model: it runs on onnxruntime as it is; tfjs engines and --tfjs export need a layers model`);
   }
+  if (name === 'tfjs-graph') {
+    throw new DnarchError(
+      'BAD_INPUT',
+      `${file} is a TensorFlow.js graph model (a converted TensorFlow graph, no layers): dnarch reads layers models for the tfjs engines and --tfjs export; summarize, savings, compare, diff, check and report read graph models`,
+    );
+  }
   // Everything else is refused by its own format's reader, in its own words.
   if (!format) throw notAModel(file);
   await format.open(sniff, {});

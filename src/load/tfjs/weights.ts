@@ -181,6 +181,11 @@ export function manifestHasWeights(manifest: unknown, file = 'model.json'): bool
   return parseManifest(manifest, file).summary.weights > 0;
 }
 
+/** Every weight of a manifest (validated as loadWeights does): name, shape, dtype in memory and as stored. */
+export function manifestWeights(manifest: unknown, file = 'model.json'): { name: string; shape: number[]; elements: number; dtype: WeightDtype; stored: StoredDtype }[] {
+  return parseManifest(manifest, file).groups.flatMap((g) => g.weights.map(({ name, shape, elements, dtype, stored }) => ({ name, shape, elements, dtype, stored })));
+}
+
 /**
  * Counts a manifest's parameters and shard bytes without reading a shard (validating it as
  * loadWeights does). `file` names the model file in error messages.
