@@ -29,6 +29,12 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
   if (name === 'onnx') {
     throw new DnarchError('BAD_INPUT', `${file} is an ONNX model: it runs on onnxruntime as it is; tfjs engines and --tfjs export need a layers model`);
   }
+  if (name === 'tfjs-graph') {
+    throw new DnarchError(
+      'BAD_INPUT',
+      `${file} is a TensorFlow.js graph model: export converts layers models (zoo models, tfjs layers-models, Keras files); a graph model already is a TensorFlow.js model (--tfjs: use its model.json and shards as they are), and dnarch cannot convert a TensorFlow graph to ONNX (--onnx)`,
+    );
+  }
   // Everything else is refused by its own format's reader, in its own words.
   if (!format) throw notAModel(file);
   await format.open(sniff, {});

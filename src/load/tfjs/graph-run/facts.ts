@@ -1,0 +1,68 @@
+/**
+ * What running a TensorFlow.js graph model depends on, read from its model.json: whether
+ * tfjs-converter must run it with executeAsync, and the int32 constants its weight shards hold.
+ */
+
+type Json = Record<string, unknown>;
+const asObject = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+
+/**
+ * Ops tfjs-converter runs only in executeAsync (4.22: its op lists `control`, `dynamic` and
+ * `hash_table`): TF1 loops and conditionals, TF2 functional ones, tensor arrays and lists,
+ * ops whose output size depends on the data (non-max suppression, Where), lookup tables.
+ */
+const ASYNC_OPS = new Set([
+  'LoopCond', 'Switch', 'Merge', 'Enter', 'Exit', 'NextIteration', 'StatelessIf', 'If', 'StatelessWhile', 'While',
+  'EmptyTensorList', 'TensorArrayV3', 'TensorArrayWriteV3', 'TensorArrayReadV3', 'TensorArrayGatherV3', 'TensorArrayScatterV3',
+  'TensorArrayConcatV3', 'TensorArraySplitV3', 'TensorArraySizeV3', 'TensorArrayCloseV3', 'TensorListScatter', 'TensorListScatterV2',
+  'TensorListGather', 'TensorListGetItem', 'TensorListSetItem', 'TensorListReserve', 'TensorListFromTensor', 'TensorListStack',
+  'TensorListSplit', 'TensorListConcat', 'TensorListConcatV2', 'TensorListPopBack', 'TensorListPushBack', 'TensorListLength',
+  'TensorListResize',
+  'NonMaxSuppressionV2', 'NonMaxSuppressionV3', 'NonMaxSuppressionV4', 'NonMaxSuppressionV5', 'Where', 'ListDiff',
+  'HashTable', 'HashTableV2', 'LookupTableImport', 'LookupTableImportV2', 'LookupTableFind', 'LookupTableFindV2',
+  'LookupTableSize', 'LookupTableSizeV2', 'InitializeTable', 'InitializeTableV2',
+]);
+
+const nodesOf = (json: Json): Json[] => {
+  const topology = asObject(json.modelTopology);
+  const main = Array.isArray(topology?.node) ? topology.node : [];
+  const functions = asObject(topology?.library)?.function;
+  const inner = (Array.isArray(functions) ? functions : []).flatMap((f) => {
+    const defs = asObject(f)?.nodeDef;
+    return Array.isArray(defs) ? defs : [];
+  });
+  return [...main, ...inner].map(asObject).filter((n): n is Json => n !== undefined);
+};
+
+/** The ops of the graph (its functions' too) that need executeAsync, each once, in file order. */
+export function asyncOps(json: Json): string[] {
+  const ops = new Set<string>();
+  for (const n of nodesOf(json)) if (typeof n.op === 'string' && ASYNC_OPS.has(n.op)) ops.add(n.op);
+  return [...ops];
+}
+
+export interface IntConstants {
+  /** Tensors, and their elements in all. */
+  count: number;
+  values: number;
+  /** One of them, and the op of a node that reads it (what the constant is for). */
+  example?: { name: string; readBy?: string };
+}
+
+/**
+ * The int32 weights of a (validated) weightsManifest: shapes, axes, paddings, sizes. Unlike
+ * float weights they cannot be stood in for by random values: the graph would not run, or
+ * would compute something else.
+ */
+export function intConstants(json: Json): IntConstants {
+  const manifest = Array.isArray(json.weightsManifest) ? json.weightsManifest : [];
+  const ints = manifest.flatMap((g) => {
+    const weights = asObject(g)?.weights;
+    return (Array.isArray(weights) ? weights : []).map(asObject).filter((w): w is Json => w?.dtype === 'int32');
+  });
+  if (ints.length === 0) return { count: 0, values: 0 };
+  const values = ints.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const first = String(ints[0].name);
+  const reader = nodesOf(json).find((n) => Array.isArray(n.input) && n.input.some((i) => typeof i === 'string' && i.replace(/^\^/, '').replace(/:\d+$/, '') === first));
+  return { count: ints.length, values, example: { name: first, ...(typeof reader?.op === 'string' ? { readBy: reader.op } : {}) } };
+}
