@@ -136,7 +136,11 @@ export class TfjsEngine implements Engine {
     const specs = inputSpecs(m);
     const { threads, note } = await this.register(opts.threads);
     tfc.env().set('PROD', true);
-    const previous = tfc.getBackend();
+    // None yet when a graph model is the process's first tfjs model: nothing to go back to.
+    const previous = tfc.getBackend() as string | undefined;
+    const restore = async () => {
+      if (previous) await tfc.setBackend(previous);
+    };
     if (!(await tfc.setBackend(this.backend))) {
       throw new DnarchError('BAD_OPTION', `${this.name} is not available: the tfjs '${this.backend}' backend did not initialise`);
     }
@@ -146,7 +150,7 @@ export class TfjsEngine implements Engine {
       try {
         graph = await graphSession(m);
       } catch (e) {
-        await tfc.setBackend(previous);
+        await restore();
         throw e;
       }
       return {
@@ -158,7 +162,7 @@ export class TfjsEngine implements Engine {
         prepare: graph.prepare,
         async dispose() {
           graph.dispose();
-          await tfc.setBackend(previous);
+          await restore();
         },
       };
     }
@@ -192,7 +196,7 @@ export class TfjsEngine implements Engine {
       },
       // Analysis and later model builds expect the backend they had.
       async dispose() {
-        await tfc.setBackend(previous);
+        await restore();
       },
     };
   }
