@@ -11,13 +11,17 @@ export type BenchAnalysis = Pick<ModelReport, 'complete' | 'layers'> & { totals:
 
 /**
  * A TensorFlow.js graph model made ready for bench: run as it is on the tfjs engines through
- * tfjs-converter (src/engines/graph-model.ts), analysed at batch 1 with its inputs at the
- * sizes it runs at (named, whole shapes). Undefined for files of other formats.
+ * tfjs-converter (src/engines/graph-model.ts), analysed at batch 1 with the sizes asked
+ * (--input-shape, --input-size), as `summarize` would. Undefined for files of other formats.
  *
- * The analysis is the graph reader's (src/load/tfjs/graph/, through openModelFile); when it
- * cannot analyse the file, bench still times it, with FLOPs unknown (0, `complete: false`)
- * and a note saying why.
+ * The analysis is the graph reader's (src/load/tfjs/graph/, through openModelFile): a file it
+ * refuses, bench refuses too. Where the registry has no graph reader yet and refuses every
+ * graph model as such (ANALYSIS_MISSING), bench still times it, with FLOPs unknown (0,
+ * `complete: false`) and a note saying why.
  */
+/** The registry's refusal of every graph model while it has no graph reader (src/load/tfjs/format.ts). */
+const ANALYSIS_MISSING = /is a TensorFlow\.js graph model \(a converted TensorFlow graph, no layers\)/;
+
 export async function loadGraphForBench(
   target: string,
   opts: { inputShapes?: InputShapeArg[]; inputSize?: [number, number]; batches?: number[]; seed?: number },
@@ -27,12 +31,12 @@ export async function loadGraphForBench(
   if (detected.name !== 'tfjs-graph') return undefined;
   const { graphFileModel } = await import('../engines/graph-model.js');
   const model = await graphFileModel(target, file, (await detected.sniff.json()) as Record<string, unknown>, opts);
-  const sized: InputShapeArg[] = model.inputs.map((s) => ({ name: s.name, dims: s.shape }));
   try {
-    const opened = await openModelFile(file, { inputShapes: sized });
+    // The sizes as the user gave them: the analysis reads them as `summarize` does.
+    const opened = await openModelFile(file, { inputShapes: opts.inputShapes, inputSize: opts.inputSize });
     return { model, report: analyzeOpened(opened, target).report, notes: [] };
   } catch (e) {
-    if (!(e instanceof DnarchError)) throw e;
-    return { model, report: { totals: { flops: 0, macs: 0 }, complete: false, layers: [] }, notes: [`FLOPs unknown (GFLOP/s not computed): the analysis did not read this graph: ${e.message}`] };
+    if (!(e instanceof DnarchError) || !ANALYSIS_MISSING.test(e.message)) throw e;
+    return { model, report: { totals: { flops: 0, macs: 0 }, complete: false, layers: [] }, notes: ['FLOPs unknown (GFLOP/s shown as 0): this build of dnarch does not analyse graph models'] };
   }
 }
