@@ -1,6 +1,6 @@
 import type { io } from '@tensorflow/tfjs-core';
 import { DnarchError } from '../errors.js';
-import { asyncOps, intConstants, type IntConstants } from '../load/tfjs/graph-run/facts.js';
+import { asyncOps, intConstants, nodeProblem, type IntConstants } from '../load/tfjs/graph-run/facts.js';
 import { graphInputs, sizeGraphInputs, type GraphSizing } from '../load/tfjs/graph-run/inputs.js';
 import { readGraphWeights, type GraphWeightSpec } from '../load/tfjs/graph-run/weights.js';
 import { shownPaths } from '../load/tfjs/shards.js';
@@ -71,6 +71,8 @@ function needsShards(target: string, file: string, paths: string[], ints: IntCon
  * holds float weights only; one line (exit 2) when missing shards hold int32 constants.
  */
 export async function graphFileModel(target: string, file: string, json: Record<string, unknown>, opts: GraphSizing & { seed?: number }): Promise<GraphFileModel> {
+  const problem = nodeProblem(json);
+  if (problem) throw new DnarchError('BAD_INPUT', `${file}: ${problem}: the graph cannot run`);
   const inputs = sizeGraphInputs(graphInputs(json, file), file, opts).map(
     (s): InputSpec => ({ name: s.name, shape: s.shape, batchAxis: false, ...(s.batchIndex !== undefined ? { batchIndex: s.batchIndex } : {}), dtype: s.dtype }),
   );

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,22 @@ describe('graph models run through tfjs-converter with their own weights', () =>
     expect((e as DnarchError).code).toBe('BAD_INPUT');
     expect((e as DnarchError).message).toMatch(/bench needs its weight shards \(group1-shard1of1\.bin: not in .*\): the graph keeps 1 int32 constant \(2 values\) .*"flatten\/shape", read by Reshape/);
     expect((e as DnarchError).message).not.toContain('\n');
+  });
+
+  it('a broken graph is one line naming the node: a dangling input, a node that is not one, a constant without a value', async () => {
+    const broken = async (mutate: (j: { modelTopology: { node: unknown[] }; weightsManifest: { weights: unknown[] }[] }) => void): Promise<string> => {
+      const dir = mkdtempSync(join(tmp, 'broken-'));
+      const j = json(`${FIX}/float-only`) as Parameters<typeof mutate>[0];
+      mutate(j);
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+      copyFileSync(`${FIX}/float-only/group1-shard1of1.bin`, join(dir, 'group1-shard1of1.bin'));
+      const e = await load(dir).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(DnarchError);
+      return (e as DnarchError).message;
+    };
+    expect(await broken((j) => ((j.modelTopology.node[3] as { input: string[] }).input = ['nothere', 'dense/kernel']))).toMatch(/node "dense\/MatMul" reads "nothere", which is no node of the graph/);
+    expect(await broken((j) => j.modelTopology.node.push(null))).toMatch(/modelTopology\.node\[6\] is not a node with a name and an op/);
+    expect(await broken((j) => j.modelTopology.node.push({ name: 'extra', op: 'Const' }))).toMatch(/constant "extra" has no value: it is not in the weightsManifest/);
   });
 
   it('onnxruntime refuses a graph model in one line', async () => {

@@ -66,3 +66,39 @@ export function intConstants(json: Json): IntConstants {
   const reader = nodesOf(json).find((n) => Array.isArray(n.input) && n.input.some((i) => typeof i === 'string' && i.replace(/^\^/, '').replace(/:\d+$/, '') === first));
   return { count: ints.length, values, example: { name: first, ...(typeof reader?.op === 'string' ? { readBy: reader.op } : {}) } };
 }
+
+/**
+ * The main graph's nodes checked as far as running needs, so that a broken file gets a line
+ * naming the node rather than tfjs-converter's TypeError: each node an object with a string
+ * name and op, each input (`name`, `name:1`, `^name` for a control edge) a node of the graph,
+ * each Const node's value in the weightsManifest.
+ * Returns the problem, or undefined.
+ */
+export function nodeProblem(json: Json): string | undefined {
+  const nodes = asObject(json.modelTopology)?.node;
+  if (!Array.isArray(nodes)) return 'modelTopology.node is not a list';
+  const names = new Set<string>();
+  for (const [i, n] of nodes.entries()) {
+    const node = asObject(n);
+    if (!node || typeof node.name !== 'string' || typeof node.op !== 'string') return `modelTopology.node[${i}] is not a node with a name and an op`;
+    names.add(node.name);
+  }
+  // tensorflowjs_converter moves every constant's value into the weights, under the node's name.
+  const weights = new Set(
+    (Array.isArray(json.weightsManifest) ? json.weightsManifest : []).flatMap((g) => {
+      const ws = asObject(g)?.weights;
+      return (Array.isArray(ws) ? ws : []).map((w) => asObject(w)?.name);
+    }),
+  );
+  const constant = (nodes as Json[]).find((n) => n.op === 'Const' && !weights.has(n.name));
+  if (constant) return `constant ${JSON.stringify(constant.name)} has no value: it is not in the weightsManifest`;
+  for (const n of nodes as Json[]) {
+    if (n.input === undefined) continue;
+    if (!Array.isArray(n.input)) return `node ${JSON.stringify(n.name)}: its inputs are not a list`;
+    for (const input of n.input) {
+      const source = typeof input === 'string' ? input.replace(/^\^/, '').replace(/:\d+$/, '') : undefined;
+      if (source === undefined || !names.has(source)) return `node ${JSON.stringify(n.name)} reads ${JSON.stringify(input)}, which is no node of the graph`;
+    }
+  }
+  return undefined;
+}
