@@ -92,8 +92,10 @@ export async function graphFileModel(target: string, file: string, json: Record<
     data = seededData(specs, opts.seed ?? 1);
     seeded = `its weight shards are missing (${shownPaths(weights.paths)}: not in ${dirname(file)}): seeded random weights stand in for them`;
   }
+  const topology = json.modelTopology as Record<string, unknown>;
   const artifacts: io.ModelArtifacts = {
-    modelTopology: json.modelTopology as object,
+    // tfjs-converter reads `versions.producer` (for modelVersion only); older files may lack it.
+    modelTopology: { ...topology, versions: typeof topology.versions === 'object' && topology.versions !== null ? topology.versions : {} },
     weightSpecs: specs,
     weightData: data,
     format: 'graph-model',

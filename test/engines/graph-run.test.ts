@@ -163,6 +163,35 @@ describe('graph models run through tfjs-converter with their own weights', () =>
     expect(await broken((j) => ((j.modelTopology.node[3] as { input: string[] }).input = ['nothere', 'dense/kernel']))).toMatch(/node "dense\/MatMul" reads "nothere", which is no node of the graph/);
     expect(await broken((j) => j.modelTopology.node.push(null))).toMatch(/modelTopology\.node\[6\] is not a node with a name and an op/);
     expect(await broken((j) => j.modelTopology.node.push({ name: 'extra', op: 'Const' }))).toMatch(/constant "extra" has no value: it is not in the weightsManifest/);
+    expect(await broken((j) => ((j.modelTopology.node[3] as { input: string[] }).input = ['Identity', 'dense/kernel']))).toMatch(/node "[^"]+" is on a cycle that is no TF1 loop/);
+  });
+
+  it('two inputs are fed by name, each its own values: a + 2 b', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmp, 'two-'));
+    const ph = (name: string) => ({ name, op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '3' }] } } } });
+    const j = {
+      format: 'graph-model',
+      modelTopology: {
+        node: [
+          ph('b'),
+          ph('a'),
+          { name: 'two', op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: {} } }, dtype: { type: 'DT_FLOAT' } } },
+          { name: 'b2', op: 'Mul', input: ['b', 'two'], attr: { T: { type: 'DT_FLOAT' } } },
+          { name: 'sum', op: 'AddV2', input: ['a', 'b2'], attr: { T: { type: 'DT_FLOAT' } } },
+        ],
+      },
+      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'two', shape: [], dtype: 'float32' }] }],
+    };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(j));
+    writeFileSync(join(dir, 'w.bin'), Buffer.from(new Float32Array([2]).buffer));
+    const m = await load(dir);
+    expect(m.inputs.map((i) => i.name)).toEqual(['b', 'a']);
+    const values = [[1, 2, 3], [10, 20, 30]]; // input 0 is b, input 1 is a
+    const [out] = await runOn('cpu', m, 1, (i) => Float32Array.from(values[i]));
+    close(out, [10 + 2 * 1, 20 + 2 * 2, 30 + 2 * 3], 1e-6, 'a + 2b');
+    expect(() => sizeGraphInputs([{ name: 'b', dtype: 'float32', shape: [-1, -1] }, { name: 'a', dtype: 'float32', shape: [-1, 3] }], 'm.json', { inputShapes: [{ dims: [4] }] })).toThrow(
+      /--input-shape 4: m\.json has 2 inputs \("b", "a"\): write --input-shape NAME=4/,
+    );
   });
 
   it('onnxruntime refuses a graph model in one line', async () => {

@@ -92,13 +92,48 @@ export function nodeProblem(json: Json): string | undefined {
   );
   const constant = (nodes as Json[]).find((n) => n.op === 'Const' && !weights.has(n.name));
   if (constant) return `constant ${JSON.stringify(constant.name)} has no value: it is not in the weightsManifest`;
+  const sources = new Map<string, string[]>();
   for (const n of nodes as Json[]) {
     if (n.input === undefined) continue;
     if (!Array.isArray(n.input)) return `node ${JSON.stringify(n.name)}: its inputs are not a list`;
+    const from: string[] = [];
     for (const input of n.input) {
       const source = typeof input === 'string' ? input.replace(/^\^/, '').replace(/:\d+$/, '') : undefined;
       if (source === undefined || !names.has(source)) return `node ${JSON.stringify(n.name)} reads ${JSON.stringify(input)}, which is no node of the graph`;
+      from.push(source);
+    }
+    sources.set(n.name as string, from);
+  }
+  const cycle = cycleNode(nodes as Json[], sources);
+  return cycle === undefined ? undefined : `node ${JSON.stringify(cycle)} is on a cycle that is no TF1 loop (no NextIteration on it)`;
+}
+
+/**
+ * A node on a cycle of the graph, or undefined: Kahn's algorithm, with the back edges of TF1
+ * loops (out of a NextIteration node, into its Merge) left out, as TensorFlow runs them.
+ */
+function cycleNode(nodes: Json[], sources: Map<string, string[]>): string | undefined {
+  const op = new Map(nodes.map((n) => [n.name as string, n.op as string]));
+  const pending = new Map<string, number>();
+  const readers = new Map<string, string[]>();
+  for (const n of nodes) {
+    const name = n.name as string;
+    const from = (sources.get(name) ?? []).filter((s) => op.get(s) !== 'NextIteration');
+    pending.set(name, from.length);
+    for (const s of from) {
+      const list = readers.get(s);
+      if (list) list.push(name);
+      else readers.set(s, [name]);
     }
   }
-  return undefined;
+  const ready = [...pending].filter(([, k]) => k === 0).map(([name]) => name);
+  while (ready.length > 0) {
+    const name = ready.pop() as string;
+    for (const r of readers.get(name) ?? []) {
+      const left = (pending.get(r) as number) - 1;
+      pending.set(r, left);
+      if (left === 0) ready.push(r);
+    }
+  }
+  return [...pending].find(([, k]) => k > 0)?.[0];
 }
