@@ -99,13 +99,12 @@ export interface Engine {
 /** Inputs of a tfjs model, without the batch axis; unknown dimensions are refused (we must make data). */
 export function inputSpecs(model: EngineModel): InputSpec[] {
   if (isOnnxFile(model) || isGraphFile(model)) return model.inputs;
-  const layers = model;
-  return layers.model.inputs.map((t, i) => {
+  return model.model.inputs.map((t, i) => {
     const shape = t.shape.slice(1);
     if (shape.some((d) => d == null)) {
       throw new DnarchError(
         'BAD_INPUT',
-        `${layers.name}: input ${i} (${t.name}) has an unknown dimension [${t.shape.map((d) => d ?? '?').join(', ')}]: inference needs a fixed input size (give --input-size or --input-shape)`,
+        `${model.name}: input ${i} (${t.name}) has an unknown dimension [${t.shape.map((d) => d ?? '?').join(', ')}]: inference needs a fixed input size (give --input-size or --input-shape)`,
       );
     }
     return { name: t.name, shape: shape as number[] };
