@@ -114,4 +114,23 @@ describe('the real graph files (their shards are not there): exit 0 or one line,
     expect(sized.status).toBe(2);
     expect(sized.stderr).toMatch(new RegExp(`bench needs its weight shards .* int32 constants? \\(${ints} values?\\)`));
   });
+
+  // The graph models among the layers-model files (../SOURCES.tsv, format graph-model), shards absent too.
+  const [rootHead, ...rootLines] = readFileSync(`${REAL}/../SOURCES.tsv`, 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const rootGraphs = rootLines.filter((l) => l[rootHead.indexOf('format')] === 'graph-model').map((l) => l[rootHead.indexOf('file')]);
+
+  it.each(rootGraphs)('%s', { timeout: TIMEOUT }, (file) => {
+    const r = dnarch(['bench', `${REAL}/../${file}`, '--engine', 'cpu', ...QUICK, '--format', 'json']);
+    if (r.status !== 0) {
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^dnarch: .*bench needs its weight shards/);
+      return;
+    }
+    // float weights only: it runs on seeded ones, and says so
+    const report = JSON.parse(r.stdout) as BenchReport;
+    expect(BenchReportSchema.safeParse(report).success).toBe(true);
+    expect(report.model.weights).toBe('seeded');
+    expect(okRows(report)).toHaveLength(1);
+  });
 });
