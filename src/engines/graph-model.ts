@@ -73,9 +73,7 @@ function needsShards(target: string, file: string, paths: string[], ints: IntCon
 export async function graphFileModel(target: string, file: string, json: Record<string, unknown>, opts: GraphSizing & { seed?: number }): Promise<GraphFileModel> {
   const problem = nodeProblem(json);
   if (problem) throw new DnarchError('BAD_INPUT', `${file}: ${problem}: the graph cannot run`);
-  const inputs = sizeGraphInputs(graphInputs(json, file), file, opts).map(
-    (s): InputSpec => ({ name: s.name, shape: s.shape, batchAxis: false, ...(s.batchIndex !== undefined ? { batchIndex: s.batchIndex } : {}), dtype: s.dtype }),
-  );
+  // The weights first: missing shards that hold int32 constants are the end of it, whatever the sizes asked.
   const weights = await readGraphWeights(file, json);
   let specs: GraphWeightSpec[] = [];
   let data = new ArrayBuffer(0);
@@ -92,6 +90,9 @@ export async function graphFileModel(target: string, file: string, json: Record<
     data = seededData(specs, opts.seed ?? 1);
     seeded = `its weight shards are missing (${shownPaths(weights.paths)}: not in ${dirname(file)}): seeded random weights stand in for them`;
   }
+  const inputs = sizeGraphInputs(graphInputs(json, file), file, opts).map(
+    (s): InputSpec => ({ name: s.name, shape: s.shape, batchAxis: false, ...(s.batchIndex !== undefined ? { batchIndex: s.batchIndex } : {}), dtype: s.dtype }),
+  );
   const topology = json.modelTopology as Record<string, unknown>;
   const artifacts: io.ModelArtifacts = {
     // tfjs-converter reads `versions.producer` (for modelVersion only); older files may lack it.
