@@ -1,6 +1,7 @@
 /**
  * What running a TensorFlow.js graph model depends on, read from its model.json: whether
- * tfjs-converter must run it with executeAsync, and the int32 constants its weight shards hold.
+ * tfjs-converter must run it with executeAsync, the int32 constants its weight shards hold,
+ * and whether its nodes hang together (nodeProblem).
  */
 
 type Json = Record<string, unknown>;
