@@ -1,13 +1,14 @@
 import { analyzeLayersModel, fileSizing } from '../api.js';
-import { type ModelReport, SCHEMA_VERSION } from '../analysis/types.js';
+import { SCHEMA_VERSION } from '../analysis/types.js';
 import { DnarchError } from '../errors.js';
 import type { EngineStatus } from '../engines/discovery.js';
-import { ENGINE_NAMES, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineName, type EngineSession } from '../engines/engine.js';
+import { ENGINE_NAMES, graphOnOnnxruntime, inputSpecs, isGraphFile, isOnnxFile, type Engine, type EngineModel, type EngineName, type EngineSession } from '../engines/engine.js';
 import type { InputShapeArg } from '../load/onnx/inputs.js';
 import { looksLikePath } from '../load/paths.js';
 import type { ModelOptions } from '../zoo/options.js';
 import { createEngine, isTfjsEngine } from './engines.js';
 import { benchInChild } from './isolate.js';
+import { loadGraphForBench, type BenchAnalysis } from './graph-file.js';
 import { loadOnnxForBench } from './onnx-file.js';
 import { explainFailure } from './resource-limits.js';
 import { summarize } from './stats.js';
@@ -32,7 +33,7 @@ export interface BenchOptions {
   threads?: number;
   seed?: number;
   model?: ModelOptions;
-  /** ONNX files: sizes of inputs the file leaves open (--input-shape); the batch comes from `batches`. */
+  /** ONNX files and graph models: sizes of inputs the file leaves open (--input-shape); the batch comes from `batches`. */
   inputShapes?: InputShapeArg[];
   /** --weights: a Keras .h5 with the weights of a topology file. */
   weights?: string;
@@ -190,29 +191,40 @@ async function profileOn(name: EngineName, session: EngineSession, loaded: Loade
     const { buildOrtProfile } = await import('./ort-profile.js');
     return buildOrtProfile({ trace, nodeLayers, layers: report.layers, batch, peaks, timedP50Ms });
   }
-  if (!isTfjsEngine(name) || isOnnxFile(loaded.model)) return undefined;
+  if (!isTfjsEngine(name) || isOnnxFile(loaded.model) || isGraphFile(loaded.model)) return undefined;
   const { profileLayers } = await import('./profile.js');
   return profileLayers(loaded.model.model, inputSpecs(loaded.model), report.layers, { engine: name, batch, timedP50Ms });
 }
 
 interface Loaded {
   model: EngineModel;
-  report: ModelReport;
+  report: BenchAnalysis;
   weights: 'seeded' | 'file';
   note?: string;
   substituted?: true;
+  /** Said to the user before timing, as a substituted weights note is. */
+  notes?: string[];
   dispose(): void;
 }
 
 /**
  * The model to time and its analysis. An ONNX file runs as it is (onnx-file.ts) and never
- * loads TensorFlow.js; zoo models and layers files are built in tfjs.
+ * loads TensorFlow.js; a TensorFlow.js graph model runs as it is through tfjs-converter
+ * (graph-file.ts); zoo models and layers files are built in tfjs.
  */
 async function loadForBench(target: string, opts: BenchOptions): Promise<Loaded> {
   const path = looksLikePath(target);
-  const onnx = path ? await loadOnnxForBench(target, { ...opts, ...fileSizing(target, opts.model ?? {}, {}) }) : undefined;
+  const sizing = path ? { ...opts, ...fileSizing(target, opts.model ?? {}, {}) } : opts;
+  const onnx = path ? await loadOnnxForBench(target, sizing) : undefined;
   if (onnx && opts.weights !== undefined) throw new DnarchError('BAD_OPTION', `--weights gives Keras .h5 weights to a layers topology; ${target} is an ONNX file, which holds its own`);
   if (onnx) return { ...onnx, weights: 'file', dispose: () => undefined };
+  const graph = path ? await loadGraphForBench(target, sizing) : undefined;
+  if (graph) {
+    if (opts.weights !== undefined) throw new DnarchError('BAD_OPTION', `--weights gives Keras .h5 weights to a layers topology; ${target} is a TensorFlow.js graph model, which holds its own`);
+    if (opts.profile) throw new DnarchError('BAD_OPTION', `--profile times a model layer by layer; ${target} is a TensorFlow.js graph model, which has no layers to time: bench it without --profile`);
+    const { model, report, notes } = graph;
+    return { model, report, weights: model.weights, note: model.note, substituted: model.substituted, notes, dispose: () => undefined };
+  }
   if (!path && opts.inputShapes?.length) throw new DnarchError('BAD_OPTION', `--input-shape sets the open dimensions of model files; ${target} is a zoo model (use --input-size)`);
   const { loadRunnableModel } = await import('../engines/runnable-model.js');
   const rm = await loadRunnableModel(target, { model: opts.model, seed: opts.seed, inputShapes: opts.inputShapes, weights: opts.weights });
@@ -234,6 +246,12 @@ function onnxEngines(asked: BenchOptions['engines'], name: string): BenchOptions
   return asked;
 }
 
+/** Graph models run on the tfjs engines: onnxruntime asked for by name is refused; `auto` leaves it out. */
+function graphEngines(asked: BenchOptions['engines'], name: string): BenchOptions['engines'] {
+  if (Array.isArray(asked) && asked.includes('onnxruntime')) throw new DnarchError('BAD_OPTION', `--engine onnxruntime: ${graphOnOnnxruntime(name)}`);
+  return asked;
+}
+
 /**
  * Times a zoo model or a model file on the engines asked for, at each batch size, and
  * (with `profile`) times it layer by layer on a tfjs engine.
@@ -243,12 +261,16 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
   const loaded = await loadForBench(target, opts);
   const rm = loaded.model;
   try {
-    if (loaded.substituted && loaded.note) hooks.onNote?.(loaded.note);
     const onnx = isOnnxFile(rm);
-    const asked = onnx ? onnxEngines(opts.engines, rm.name) : opts.engines;
+    const graph = isGraphFile(rm);
+    const asked = onnx ? onnxEngines(opts.engines, rm.name) : graph ? graphEngines(opts.engines, rm.name) : opts.engines;
     const statuses = await (hooks.probe ?? (onnx ? probeForOnnx : probeAll))();
-    const { list, auto } = resolveEngines(asked, statuses);
+    // `auto` on a graph model: the fastest tfjs engine (onnxruntime does not run graphs).
+    const { list, auto } = resolveEngines(asked, graph && (asked ?? 'auto') === 'auto' ? statuses.filter((s) => s.name !== 'onnxruntime') : statuses);
     const status = (n: string) => statuses.find((s) => s.name === n);
+    // Said once the engines are settled, before timing (an engine refused is then the only line).
+    if (loaded.substituted && loaded.note) hooks.onNote?.(loaded.note);
+    for (const n of loaded.notes ?? []) hooks.onNote?.(n);
     const report = loaded.report;
     const flopsPerImage = report.totals.flops;
     const results: BenchResult[] = [];
@@ -274,6 +296,10 @@ export async function benchModel(target: string, opts: BenchOptions = {}, hooks:
       const s = status(name);
       if (onnx && name !== 'onnxruntime') {
         for (const batch of batches) results.push({ engine: name, batch, status: 'unavailable', reason: `${rm.name} is an ONNX file: it runs on onnxruntime only` });
+        continue;
+      }
+      if (graph && name === 'onnxruntime') {
+        for (const batch of batches) results.push({ engine: name, batch, status: 'unavailable', reason: graphOnOnnxruntime(rm.name) });
         continue;
       }
       if (!s?.available) {

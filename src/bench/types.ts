@@ -124,7 +124,7 @@ export const BenchReportSchema = z
     model: z.strictObject({
       name: z.string(),
       source: z.string().describe("'zoo' or the model file."),
-      inputShapes: z.array(z.array(z.int().positive())).describe('Inputs: of tfjs models without the batch axis (NHWC); of ONNX files their whole shapes at batch 1.'),
+      inputShapes: z.array(z.array(z.int().positive())).describe('Inputs: of tfjs layers models without the batch axis (NHWC); of ONNX files and TensorFlow.js graph models their whole shapes at batch 1.'),
       weights: z.enum(['seeded', 'file']),
       weightsNote: z.string().optional(),
       flopsPerImage: z.int().nonnegative(),
@@ -169,5 +169,5 @@ export const BENCH_CONVENTIONS: Record<string, string> = {
   firstRunMs: 'the first run, reported apart; a warm-up run excluded from the statistics with the others, unless --warmup 0 made it the first timed run',
   peakRssBytes: "largest resident set size of the process that timed that engine, sampled after preparing and after every run (warm-up included) of that engine and batch; with settings.isolated (several engines) that process is the engine's own, else it is shared and includes what earlier engines left behind",
   rssGrowthBytes: "peakRssBytes minus the process's resident set size just before that engine loaded the model: the memory the engine added, per engine",
-  weights: "zoo models, and files without weights or whose weight shards are missing, run with seeded random weights (model.weights says which): latency does not depend on their values",
+  weights: "zoo models, and files without weights or whose weight shards are missing, run with seeded random weights (model.weights says which): latency does not depend on their values; a graph model whose missing shards hold int32 constants (shapes, axes) does not run",
 };

@@ -1,5 +1,6 @@
 import { DnarchError } from '../errors.js';
 import type { NodeLayer } from '../load/onnx/node-layers.js';
+import type { GraphFileModel } from './graph-model.js';
 import type { OrtTrace } from './ort-trace.js';
 import type { RunnableModel } from './runnable-model.js';
 
@@ -23,6 +24,8 @@ export interface InputSpec {
   batchIndex?: number;
   /** ONNX element type of the input (default FLOAT). */
   elemType?: number;
+  /** TensorFlow.js graph models: the input's dtype (default float32; uint8 is fed as tfjs' int32 with values 0-255). */
+  dtype?: 'float32' | 'int32' | 'uint8' | 'bool';
 }
 
 /** An ONNX file run as it is, on onnxruntime: the inputs are the file's, sized for bench. */
@@ -35,10 +38,15 @@ export interface OnnxFileModel {
   nodeLayers?: NodeLayer[];
 }
 
-/** What an engine is asked to load: a tfjs model (zoo or layers file) or an ONNX file. */
-export type EngineModel = RunnableModel | OnnxFileModel;
+/** What an engine is asked to load: a tfjs model (zoo or layers file), an ONNX file, or a TensorFlow.js graph model. */
+export type EngineModel = RunnableModel | OnnxFileModel | GraphFileModel;
 
 export const isOnnxFile = (m: EngineModel): m is OnnxFileModel => (m as Partial<OnnxFileModel>).kind === 'onnx-file';
+export const isGraphFile = (m: EngineModel): m is GraphFileModel => (m as Partial<GraphFileModel>).kind === 'tfjs-graph';
+
+/** Why onnxruntime does not run a TensorFlow.js graph model. */
+export const graphOnOnnxruntime = (name: string): string =>
+  `${name} is a TensorFlow.js graph model: it runs on the tfjs engines (tfjs-node, wasm, cpu), not on onnxruntime (dnarch converts layers models to ONNX, not TensorFlow graphs)`;
 
 /** The shape of one batch of an input. */
 export function batchShape(s: InputSpec, batch: number): number[] {
@@ -90,7 +98,7 @@ export interface Engine {
 
 /** Inputs of a tfjs model, without the batch axis; unknown dimensions are refused (we must make data). */
 export function inputSpecs(model: EngineModel): InputSpec[] {
-  if (isOnnxFile(model)) return model.inputs;
+  if (isOnnxFile(model) || isGraphFile(model)) return model.inputs;
   return model.model.inputs.map((t, i) => {
     const shape = t.shape.slice(1);
     if (shape.some((d) => d == null)) {

@@ -7,7 +7,7 @@ import { DnarchError } from '../errors.js';
 import type { NodeLayer } from '../load/onnx/node-layers.js';
 import { parseOrtTrace } from './ort-trace.js';
 import { ElemType } from '../load/onnx/ir.js';
-import { batchShape, defaultFill, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineOptions, type EngineSession, type InputFill, type InputSpec, type OnnxFileModel, type PreparedBatch } from './engine.js';
+import { batchShape, defaultFill, graphOnOnnxruntime, inputSpecs, isGraphFile, isOnnxFile, type Engine, type EngineModel, type EngineOptions, type EngineSession, type InputFill, type InputSpec, type OnnxFileModel, type PreparedBatch } from './engine.js';
 
 export type OrtModule = typeof Ort;
 export const importOrt = async (): Promise<OrtModule> => (await import('onnxruntime-node')) as unknown as OrtModule;
@@ -72,6 +72,7 @@ export class OnnxruntimeEngine implements Engine {
   ) {}
 
   async load(m: EngineModel, opts: EngineOptions = {}): Promise<EngineSession> {
+    if (isGraphFile(m)) throw new DnarchError('BAD_OPTION', graphOnOnnxruntime(m.name));
     const specs = inputSpecs(m);
     const ort = await this.loadOrt();
     const exported = isOnnxFile(m) ? undefined : await this.exporter(m.model);

@@ -10,7 +10,8 @@ import { setH5Weights } from '../load/keras/h5/weights.js';
 import { loadModelFile, looksLikePath, MAX_MODEL_JSON_BYTES } from '../load/tfjs/model-file.js';
 import { OPAQUE_CLASS_NAME } from '../load/tfjs/opaque-layer.js';
 import { resolveModelPath } from '../load/paths.js';
-import { readCapped, resolveInsideIfPresent } from '../load/safe-path.js';
+import { readCapped } from '../load/safe-path.js';
+import { allShardsMissing, shownPaths } from '../load/tfjs/shards.js';
 import type { InputShapeArg } from '../load/onnx/inputs.js';
 import { loadWeights, manifestHasWeights } from '../load/tfjs/weights.js';
 import type { ModelOptions } from '../zoo/options.js';
@@ -78,24 +79,6 @@ export function refuseOpaque(model: LayersModel, label: string): void {
       );
     }
   }
-}
-
-/**
- * The shard paths of a manifest when none of them is next to the model file (a model.json
- * copied without its .bin files); undefined when any is there, for loadWeights to read or
- * refuse (a shard missing from a set, a path that escapes the directory).
- */
-async function allShardsMissing(file: string, manifest: unknown[]): Promise<string[] | undefined> {
-  const paths = manifest.flatMap((g) => {
-    const p = (g as { paths?: unknown } | null)?.paths;
-    return Array.isArray(p) ? p.filter((x): x is string => typeof x === 'string') : [];
-  });
-  if (paths.length === 0) return undefined;
-  for (const p of paths) {
-    const found = await resolveInsideIfPresent(dirname(file), p).catch(() => 'refused');
-    if (found !== undefined) return undefined;
-  }
-  return paths;
 }
 
 /**
@@ -204,8 +187,7 @@ async function fromFile(target: string, opts: LoadRunnableOptions): Promise<Runn
     const set = await setTfjsWeights(model, file);
     if (set === true) return { ...base, weights: 'file' };
     if (set !== false) {
-      const shown = set.missing.length > 3 ? `${set.missing.slice(0, 3).join(', ')}, ... (${set.missing.length} in all)` : set.missing.join(', ');
-      return unusable(`its weight shards are missing (${shown}: not in ${dirname(file)})`);
+      return unusable(`its weight shards are missing (${shownPaths(set.missing)}: not in ${dirname(file)})`);
     }
     return seeded('the file has no weights: seeded random weights');
   } catch (e) {

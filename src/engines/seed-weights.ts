@@ -52,7 +52,7 @@ function checkSeedBudget(model: LayersModel, label: string): void {
 }
 
 /** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; floats in [0, 1). */
-function mulberry32(state: number): () => number {
+export function mulberry32(state: number): () => number {
   let a = state >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -64,7 +64,7 @@ function mulberry32(state: number): () => number {
 }
 
 /** One independent stream per (seed, weight index): a weight's values do not depend on the others'. */
-function mix(seed: number, index: number): number {
+export function mix(seed: number, index: number): number {
   let h = Math.imul((seed >>> 0) ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
   return (h ^ (h >>> 15)) >>> 0;

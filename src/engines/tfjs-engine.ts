@@ -2,7 +2,8 @@ import * as tfc from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { DnarchError } from '../errors.js';
 import { installedVersion, type Importer } from './discovery.js';
-import { defaultFill, inputSpecs, isOnnxFile, type Engine, type EngineModel, type EngineName, type EngineOptions, type EngineSession, type PreparedBatch } from './engine.js';
+import { batchShape, defaultFill, inputSpecs, isGraphFile, isOnnxFile, type Engine, type EngineModel, type EngineName, type EngineOptions, type EngineSession, type InputFill, type InputSpec, type PreparedBatch } from './engine.js';
+import type { GraphFileModel } from './graph-model.js';
 
 /** The tfjs backends dnarch times, by the engine name the user sees. */
 export type TfjsBackend = 'cpu' | 'wasm' | 'tensorflow';
@@ -51,6 +52,59 @@ function threadsOf(backend: TfjsBackend, requested: number | undefined, alreadyL
   return { threads: requested ?? (Number.isInteger(env) && env > 0 ? env : undefined) };
 }
 
+/**
+ * One input of a graph model, of its own dtype: floats as `fill` gives them (in [0, 1)),
+ * uint8 images as tfjs holds them (int32 with values 0-255, from the same fill), other
+ * integers and bools as zeros (indices and flags: zero is valid for any table).
+ */
+function graphInput(spec: InputSpec, index: number, shape: number[], fill: InputFill): tfc.Tensor {
+  switch (spec.dtype ?? 'float32') {
+    case 'float32':
+      return tfc.tensor(fill(index, shape), shape, 'float32');
+    case 'uint8':
+      return tfc.tensor(Int32Array.from(fill(index, shape), (v) => Math.floor(v * 256)), shape, 'int32');
+    case 'int32':
+      return tfc.zeros(shape, 'int32');
+    case 'bool':
+      return tfc.zeros(shape, 'bool');
+  }
+}
+
+/**
+ * A graph model on the active backend, through tfjs-converter: loaded from the artifacts
+ * dnarch read (so its weights are created on this backend), fed by input name, run with
+ * execute(), or executeAsync() when its ops need it (control flow, dynamic shapes).
+ */
+async function graphSession(m: GraphFileModel): Promise<{ prepare: EngineSession['prepare']; dispose(): void }> {
+  const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
+  const model = await loadGraphModel({ load: async () => m.artifacts });
+  const specs = m.inputs;
+  return {
+    async prepare(batch, fill = defaultFill): Promise<PreparedBatch> {
+      const xs = specs.map((s, i) => graphInput(s, i, batchShape(s, batch), fill));
+      // Keyed by the file's input names: no prototype for a name like '__proto__' to reach.
+      const feed = Object.create(null) as tfc.NamedTensorMap;
+      specs.forEach((s, i) => {
+        feed[s.name] = xs[i];
+      });
+      return {
+        batch,
+        async run() {
+          const y = m.asyncOps.length > 0 ? await model.executeAsync(feed) : model.execute(feed);
+          const ys = Array.isArray(y) ? y : [y];
+          try {
+            return (await Promise.all(ys.map((t) => t.data()))) as Float32Array[];
+          } finally {
+            tfc.dispose(ys);
+          }
+        },
+        dispose: () => tfc.dispose(xs),
+      };
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
 /** One class for the three tfjs engines: they differ only by backend name and package. */
 export class TfjsEngine implements Engine {
   readonly name: EngineName;
@@ -63,8 +117,9 @@ export class TfjsEngine implements Engine {
     this.name = ENGINE_OF[backend];
   }
 
-  /** Registers the backend by importing its package (cpu is always registered). */
+  /** Registers the backend by importing its package (cpu, a dependency, by importing it here: a graph model may be the first tfjs model of the process). */
   private async register(threads: number | undefined): Promise<{ threads?: number; note?: string }> {
+    if (this.backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
     if (this.backend === 'wasm') await this.load_('@tensorflow/tfjs-backend-wasm');
     if (this.backend !== 'tensorflow') return threadsOf(this.backend, threads, false);
     const t = threadsOf('tensorflow', threads, TfjsEngine.tfjsNodeLoaded);
@@ -81,15 +136,41 @@ export class TfjsEngine implements Engine {
     const specs = inputSpecs(m);
     const { threads, note } = await this.register(opts.threads);
     tfc.env().set('PROD', true);
-    const previous = tfc.getBackend();
+    // None yet when a graph model is the process's first tfjs model: nothing to go back to.
+    const previous = tfc.getBackend() as string | undefined;
+    const restore = async () => {
+      if (previous) await tfc.setBackend(previous);
+    };
     if (!(await tfc.setBackend(this.backend))) {
       throw new DnarchError('BAD_OPTION', `${this.name} is not available: the tfjs '${this.backend}' backend did not initialise`);
+    }
+    const version = installedVersion(PACKAGE_OF[this.backend]) ?? tfc.version_core;
+    if (isGraphFile(m)) {
+      let graph;
+      try {
+        graph = await graphSession(m);
+      } catch (e) {
+        await restore();
+        throw e;
+      }
+      return {
+        engine: this.name,
+        version,
+        threads,
+        note,
+        inputs: specs,
+        prepare: graph.prepare,
+        async dispose() {
+          graph.dispose();
+          await restore();
+        },
+      };
     }
     moveWeights(m.model);
     const model = m.model;
     return {
       engine: this.name,
-      version: installedVersion(PACKAGE_OF[this.backend]) ?? tfc.version_core,
+      version,
       threads,
       note,
       inputs: specs,
@@ -115,7 +196,7 @@ export class TfjsEngine implements Engine {
       },
       // Analysis and later model builds expect the backend they had.
       async dispose() {
-        await tfc.setBackend(previous);
+        await restore();
       },
     };
   }

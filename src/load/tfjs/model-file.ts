@@ -36,7 +36,7 @@ async function topologyOf(file: string): Promise<Record<string, unknown>> {
   if (name === 'tfjs-graph') {
     throw new DnarchError(
       'BAD_INPUT',
-      `${file} is a TensorFlow.js graph model (a converted TensorFlow graph, no layers): dnarch reads layers models for the tfjs engines and --tfjs export; summarize, savings, compare, diff, check and report read graph models`,
+      `${file} is a TensorFlow.js graph model: export converts layers models (zoo models, tfjs layers-models, Keras files); a graph model already is a TensorFlow.js model (--tfjs: use its model.json and shards as they are), and dnarch cannot convert a TensorFlow graph to ONNX (--onnx)`,
     );
   }
   // Everything else is refused by its own format's reader, in its own words.
