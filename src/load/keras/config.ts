@@ -157,6 +157,18 @@ function dtypeName(v: unknown): string {
 }
 
 /**
+ * Keys that give a layer the shape of an input it would create. Keras and tfjs read them only
+ * where a layer creates its input (an InputLayer, the first layer of a Sequential) and ignore
+ * them anywhere else: tfjs-layers 4.x writes a Dense's `batch_input_shape: [null, [null, null,
+ * null]]` deep inside a functional model. Where unused they are dropped, unchecked.
+ */
+const INPUT_SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'input_shape'];
+
+function withoutInputShape(config: Json): Json {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !INPUT_SHAPE_KEYS.includes(k)));
+}
+
+/**
  * A known layer's config as tfjs accepts it: Keras 3 metadata dropped, dtype policies as
  * strings, batch_shape as batch_input_shape, regularizers and constraints (no effect on
  * shapes or counts, and many classes tfjs lacks) as null, nested layer configs likewise.
@@ -175,7 +187,8 @@ function cleanConfig(value: unknown, className?: string): unknown {
     else if (isObject(v) && typeof v.class_name === 'string' && isObject(v.config)) {
       // A nested layer (Bidirectional's layer, an RNN's cell): cleaned for its own class.
       const { module: _m, registered_name: _r, ...rest } = v;
-      out[k] = { ...rest, config: cleanConfig(v.config, v.class_name as string) };
+      // A layer built inside another never creates an input: its input-shape keys are unused.
+      out[k] = { ...rest, config: cleanConfig(withoutInputShape(v.config), v.class_name as string) };
     } else out[k] = cleanConfig(v);
   }
   return out;
@@ -234,7 +247,7 @@ function checkNumbers(w: Where, config: Json): void {
   for (const key of WINDOW_KEYS) if (key in config) intTuple(w, key, config[key], 1, key === 'strides');
   for (const key of PADDING_KEYS) if (key in config && typeof config[key] !== 'string') intTuple(w, key, config[key], 0);
   for (const key of COUNT_KEYS) if (key in config && config[key] !== null) positiveInt(w, key, config[key], LIMITS.maxUnits);
-  for (const key of ['batch_input_shape', 'batch_shape', 'input_shape']) shapeOf(w, key, config[key]);
+  for (const key of INPUT_SHAPE_KEYS) shapeOf(w, key, config[key]);
   if (w.className === 'Reshape') shapeOf(w, 'target_shape', config.target_shape, true);
   if ('input_dim' in config) positiveInt(w, 'input_dim', config.input_dim, LIMITS.maxLayerWeights);
   if ('n' in config && w.className === 'RepeatVector') positiveInt(w, 'n', config.n, LIMITS.maxDim);
@@ -419,7 +432,7 @@ class Normalizer {
     const seen = new Map<string, string>();
     const members = list.map((raw, i) => {
       const p = `${layersPath}[${i}]`;
-      const m = this.member(raw, p, depth);
+      const m = this.member(raw, p, depth, i === 0);
       if (m.name) {
         if (seen.has(m.name)) fail(this.file, p, `layer name ${q(m.name)} is used twice in model ${q(name ?? '(unnamed)')} (also at ${seen.get(m.name)})`);
         seen.set(m.name, p);
@@ -459,8 +472,12 @@ class Normalizer {
     return typeof name === 'string' && name.length > 0 ? name : undefined;
   }
 
-  /** One layer entry of a container: validated, cleaned, opaque if tfjs lacks its class. */
-  private member(raw: unknown, path: string, depth: number): Member {
+  /**
+   * One layer entry of a container: validated, cleaned, opaque if tfjs lacks its class.
+   * `first`: the first layer of a Sequential, which creates the model's input from its
+   * batch_input_shape when it is no InputLayer.
+   */
+  private member(raw: unknown, path: string, depth: number, first: boolean): Member {
     this.count(path);
     const entry = check(this.file, layerEntry, raw, path);
     const kind = kindOf(entry.class_name, entry.config);
@@ -474,7 +491,8 @@ class Normalizer {
       if (name) config.name = name;
     } else {
       const config = check(this.file, configObject, entry.config, `${path}.config`);
-      normalized = this.layer(entry.class_name, config, name, path);
+      const createsInput = first || entry.class_name === 'InputLayer';
+      normalized = this.layer(entry.class_name, createsInput ? config : withoutInputShape(config), name, path);
     }
     if (name) normalized.name = name;
     return { name, kind, path, normalized, rawNodes: entry.inbound_nodes ?? [] };
@@ -561,7 +579,7 @@ class Normalizer {
     let ordered: Member[] = [];
     list.forEach((raw, i) => {
       const p = `${dot(path, 'config.layers')}[${i}]`;
-      const m = this.member(raw, p, depth);
+      const m = this.member(raw, p, depth, false);
       if (!m.name) fail(this.file, p, 'a layer of a functional model needs a name (its calls refer to it by name)');
       const twin = members.get(m.name);
       if (twin) fail(this.file, p, `layer name ${q(m.name)} is used twice in model ${q(modelName)} (also at ${twin.path})`);
