@@ -238,12 +238,33 @@ function shapeOf(w: Where, key: string, v: unknown, allowInfer = false): void {
   }
 }
 
+/**
+ * String options tfjs checks against its own list after camel-casing them (so that its error
+ * would name "__proto__" as "Proto"): checked here first, the value quoted as the file writes it.
+ */
+const STRING_CHOICES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['padding', ['valid', 'same', 'causal']],
+  ['data_format', ['channels_last', 'channels_first']],
+  ['merge_mode', ['sum', 'mul', 'concat', 'ave']],
+  ['interpolation', ['nearest', 'bilinear']],
+]);
+
+function checkChoices(w: Where, config: Json): void {
+  for (const [key, choices] of STRING_CHOICES) {
+    const v = Object.hasOwn(config, key) ? config[key] : undefined;
+    if (typeof v === 'string' && !choices.includes(v)) {
+      fail(w.file, `${whereOf(w)}.${key}`, `must be ${choices.map(q).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${q(v)}`);
+    }
+  }
+}
+
 const WINDOW_KEYS = ['kernel_size', 'strides', 'pool_size', 'dilation_rate', 'size'];
 const PADDING_KEYS = ['padding', 'cropping'];
 const COUNT_KEYS = ['filters', 'units', 'output_dim', 'depth_multiplier'];
 
-/** The numbers of one known layer config (and of the layers it wraps). */
+/** The numbers and string options of one known layer config (and of the layers it wraps). */
 function checkNumbers(w: Where, config: Json): void {
+  checkChoices(w, config);
   for (const key of WINDOW_KEYS) if (key in config) intTuple(w, key, config[key], 1, key === 'strides');
   for (const key of PADDING_KEYS) if (key in config && typeof config[key] !== 'string') intTuple(w, key, config[key], 0);
   for (const key of COUNT_KEYS) if (key in config && config[key] !== null) positiveInt(w, key, config[key], LIMITS.maxUnits);
