@@ -90,6 +90,14 @@ describe('input shapes where no input is created are ignored, unchecked', () => 
     expect(okJson<Report>(['summarize', file]).totals.params.total).toBe(SEQ_PARAMS);
   }, TIMEOUT);
 
+  it('input_dim: null (Keras 1 writes it on every Dense), and a bogus input_dim where no input is created', () => {
+    const file = write('input-dim.json', sequential((l) => {
+      l[0].config.input_dim = null;
+      l[1].config.input_dim = 0;
+    }));
+    expect(okJson<Report>(['summarize', file]).totals.params.total).toBe(SEQ_PARAMS);
+  }, TIMEOUT);
+
   it('on the layer a TimeDistributed wraps', () => {
     const file = write('wrapped.json', {
       class_name: 'Sequential',
@@ -128,6 +136,14 @@ describe('input shapes that create an input are still checked', () => {
   it('the first layer of a Sequential', () => {
     const file = write('seq-first.json', sequential((l) => (l[0].config.batch_input_shape = [null, [null, null, null]])));
     expectUsageError(dnarch(['summarize', file]), ['layers[0]', 'batch_input_shape']);
+  }, TIMEOUT);
+
+  it("an Embedding's input_dim (its vocabulary, not an input shape)", () => {
+    const file = write('embedding.json', {
+      class_name: 'Sequential',
+      config: { name: 'seq', layers: [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 7] } }, { class_name: 'Embedding', config: { name: 'emb', input_dim: null, output_dim: 4 } }] },
+    });
+    expectUsageError(dnarch(['summarize', file]), ['"emb" (Embedding)', 'input_dim']);
   }, TIMEOUT);
 
   it('an InputLayer of a functional model', () => {

@@ -164,8 +164,14 @@ function dtypeName(v: unknown): string {
  */
 const INPUT_SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'input_shape'];
 
-function withoutInputShape(config: Json): Json {
-  return Object.fromEntries(Object.entries(config).filter(([k]) => !INPUT_SHAPE_KEYS.includes(k)));
+/**
+ * A config without the keys that would only shape an input it does not create: the input
+ * shapes, and `input_dim` (Keras 1 writes `"input_dim": null` on every Dense) except on an
+ * Embedding, where it is the vocabulary.
+ */
+function withoutInputShape(config: Json, className: string): Json {
+  const unused = (k: string) => INPUT_SHAPE_KEYS.includes(k) || (k === 'input_dim' && className !== 'Embedding');
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !unused(k)));
 }
 
 /**
@@ -188,7 +194,7 @@ function cleanConfig(value: unknown, className?: string): unknown {
       // A nested layer (Bidirectional's layer, an RNN's cell): cleaned for its own class.
       const { module: _m, registered_name: _r, ...rest } = v;
       // A layer built inside another never creates an input: its input-shape keys are unused.
-      out[k] = { ...rest, config: cleanConfig(withoutInputShape(v.config), v.class_name as string) };
+      out[k] = { ...rest, config: cleanConfig(withoutInputShape(v.config, v.class_name as string), v.class_name as string) };
     } else out[k] = cleanConfig(v);
   }
   return out;
@@ -270,7 +276,7 @@ function checkNumbers(w: Where, config: Json): void {
   for (const key of COUNT_KEYS) if (key in config && config[key] !== null) positiveInt(w, key, config[key], LIMITS.maxUnits);
   for (const key of INPUT_SHAPE_KEYS) shapeOf(w, key, config[key]);
   if (w.className === 'Reshape') shapeOf(w, 'target_shape', config.target_shape, true);
-  if ('input_dim' in config) positiveInt(w, 'input_dim', config.input_dim, LIMITS.maxLayerWeights);
+  if ('input_dim' in config && (config.input_dim !== null || w.className === 'Embedding')) positiveInt(w, 'input_dim', config.input_dim, LIMITS.maxLayerWeights);
   if ('n' in config && w.className === 'RepeatVector') positiveInt(w, 'n', config.n, LIMITS.maxDim);
   for (const key of ['height', 'width']) if (key in config && w.className !== 'InputLayer') positiveInt(w, key, config[key], LIMITS.maxDim);
   // Weights the config alone declares: an embedding table, a kernel's window x filters.
@@ -513,7 +519,7 @@ class Normalizer {
     } else {
       const config = check(this.file, configObject, entry.config, `${path}.config`);
       const createsInput = first || entry.class_name === 'InputLayer';
-      normalized = this.layer(entry.class_name, createsInput ? config : withoutInputShape(config), name, path);
+      normalized = this.layer(entry.class_name, createsInput ? config : withoutInputShape(config, entry.class_name), name, path);
     }
     if (name) normalized.name = name;
     return { name, kind, path, normalized, rawNodes: entry.inbound_nodes ?? [] };
