@@ -63,6 +63,7 @@ describe('the tfjs-layers 4.10 transformer (custom layers, a Dense with batch_in
   }, TIMEOUT);
 });
 
+const sequentialOf = (...layers: Record<string, unknown>[]): unknown => ({ class_name: 'Sequential', config: { name: 'seq', layers } });
 /** A Sequential Dense(4) -> Dense(3) on 5 features; `put` edits its config. */
 const sequential = (put: (layers: Record<string, any>[]) => void): unknown => {
   const layers: Record<string, any>[] = [
@@ -70,9 +71,14 @@ const sequential = (put: (layers: Record<string, any>[]) => void): unknown => {
     { class_name: 'Dense', config: { name: 'd2', units: 3 } },
   ];
   put(layers);
-  return { class_name: 'Sequential', config: { name: 'seq', layers } };
+  return sequentialOf(...layers);
 };
 const SEQ_PARAMS = dense(5, 4) + dense(4, 3);
+/** A functional model "fn" of `layers` from the layer `input` to the layer `output`. */
+const functional = (layers: Record<string, unknown>[], input: string, output: string): unknown => ({
+  class_name: 'Functional',
+  config: { name: 'fn', layers, input_layers: [[input, 0, 0]], output_layers: [[output, 0, 0]] },
+});
 
 describe('input shapes where no input is created are ignored, unchecked', () => {
   it.each(UNUSED.map((v) => [JSON.stringify(v), v]))('batch_input_shape %s on the second layer of a Sequential', (_s, v) => {
@@ -99,33 +105,19 @@ describe('input shapes where no input is created are ignored, unchecked', () => 
   }, TIMEOUT);
 
   it('on the layer a TimeDistributed wraps', () => {
-    const file = write('wrapped.json', {
-      class_name: 'Sequential',
-      config: {
-        name: 'seq',
-        layers: [
-          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 7, 5] } },
-          { class_name: 'TimeDistributed', config: { name: 'td', layer: { class_name: 'Dense', config: { name: 'inner', units: 4, batch_input_shape: [null, [null]] } } } },
-        ],
-      },
-    });
+    const file = write('wrapped.json', sequentialOf(
+      { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 7, 5] } },
+      { class_name: 'TimeDistributed', config: { name: 'td', layer: { class_name: 'Dense', config: { name: 'inner', units: 4, batch_input_shape: [null, [null]] } } } },
+    ));
     expect(okJson<Report>(['summarize', file]).totals.params.total).toBe(dense(5, 4));
   }, TIMEOUT);
 
   it('on a custom (opaque) layer inside a functional model', () => {
-    const file = write('custom.json', {
-      class_name: 'Functional',
-      config: {
-        name: 'fn',
-        layers: [
-          { class_name: 'InputLayer', name: 'in', config: { name: 'in', batch_input_shape: [null, 5] }, inbound_nodes: [] },
-          { class_name: 'MyLayer', name: 'mine', config: { name: 'mine', batch_input_shape: [null, [null, null]] }, inbound_nodes: [[['in', 0, 0, {}]]] },
-          { class_name: 'Dense', name: 'd', config: { name: 'd', units: 3, batch_input_shape: 'x' }, inbound_nodes: [[['mine', 0, 0, {}]]] },
-        ],
-        input_layers: [['in', 0, 0]],
-        output_layers: [['d', 0, 0]],
-      },
-    });
+    const file = write('custom.json', functional([
+      { class_name: 'InputLayer', name: 'in', config: { name: 'in', batch_input_shape: [null, 5] }, inbound_nodes: [] },
+      { class_name: 'MyLayer', name: 'mine', config: { name: 'mine', batch_input_shape: [null, [null, null]] }, inbound_nodes: [[['in', 0, 0, {}]]] },
+      { class_name: 'Dense', name: 'd', config: { name: 'd', units: 3, batch_input_shape: 'x' }, inbound_nodes: [[['mine', 0, 0, {}]]] },
+    ], 'in', 'd'));
     const r = okJson<Report>(['summarize', file]);
     expect(r.totals.params.total).toBe(dense(5, 3));
     expect(r.unsupported.map((u) => u.className)).toEqual(['MyLayer']);
@@ -139,26 +131,18 @@ describe('input shapes that create an input are still checked', () => {
   }, TIMEOUT);
 
   it("an Embedding's input_dim (its vocabulary, not an input shape)", () => {
-    const file = write('embedding.json', {
-      class_name: 'Sequential',
-      config: { name: 'seq', layers: [{ class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 7] } }, { class_name: 'Embedding', config: { name: 'emb', input_dim: null, output_dim: 4 } }] },
-    });
+    const file = write('embedding.json', sequentialOf(
+      { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 7] } },
+      { class_name: 'Embedding', config: { name: 'emb', input_dim: null, output_dim: 4 } },
+    ));
     expectUsageError(dnarch(['summarize', file]), ['"emb" (Embedding)', 'input_dim']);
   }, TIMEOUT);
 
   it('an InputLayer of a functional model', () => {
-    const file = write('fn-input.json', {
-      class_name: 'Functional',
-      config: {
-        name: 'fn',
-        layers: [
-          { class_name: 'InputLayer', name: 'in', config: { name: 'in', batch_input_shape: [null, -3] }, inbound_nodes: [] },
-          { class_name: 'Dense', name: 'd', config: { name: 'd', units: 3 }, inbound_nodes: [[['in', 0, 0, {}]]] },
-        ],
-        input_layers: [['in', 0, 0]],
-        output_layers: [['d', 0, 0]],
-      },
-    });
+    const file = write('fn-input.json', functional([
+      { class_name: 'InputLayer', name: 'in', config: { name: 'in', batch_input_shape: [null, -3] }, inbound_nodes: [] },
+      { class_name: 'Dense', name: 'd', config: { name: 'd', units: 3 }, inbound_nodes: [[['in', 0, 0, {}]]] },
+    ], 'in', 'd'));
     expectUsageError(dnarch(['summarize', file]), ['"in" (InputLayer)', 'batch_input_shape']);
   }, TIMEOUT);
 });
