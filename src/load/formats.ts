@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { DnarchError } from '../errors.js';
 import type { FileOptions, ModelFormat, OpenedModel, Sniff } from './format.js';
 import { KERAS_ARCHIVE_FORMAT, KERAS_H5_FORMAT, KERAS_JSON_FORMAT } from './keras/format.js';
-import { isAllNul, isGitLfsPointer, isGzip, isHtml, isPlainText, isXml, jsonSyntaxReason, notAModelFileContent } from './magic.js';
+import { isAllNul, isGitLfsPointer, isGzip, isHtml, isPlainText, isTfSavedModel, isXml, jsonSyntaxReason, notAModelFileContent } from './magic.js';
 import { ONNX_FORMAT } from './onnx/format.js';
 import { TFJS_GRAPH_FORMAT, TFJS_LAYERS_FORMAT } from './tfjs/format.js';
 import { jsonBeyondLimits, jsonLimitMessage } from './limits.js';
@@ -54,10 +54,22 @@ const OTHER_JSON: ModelFormat = {
 /** Compressed or plain text files: last, as a JSON file is text too. */
 const NO_MODEL_TEXT = [otherFile('gzip', isGzip), otherFile('text', isPlainText)];
 
+/** A TensorFlow SavedModel: a model dnarch reads once converted. Before ONNX, which its first bytes would pass for. */
+const TF_SAVED_MODEL: ModelFormat = {
+  name: 'tf-saved-model',
+  match: (s) => isTfSavedModel(s.head),
+  open: refuse(
+    (s) =>
+      `${s.file} is a TensorFlow SavedModel: convert its directory to ONNX (python -m tf2onnx.convert --saved-model DIR --output model.onnx) ` +
+      'or to a TensorFlow.js graph model (tensorflowjs_converter --input_format=tf_saved_model DIR web_model)',
+  ),
+};
+
 /** The formats in detection order. */
 export const FORMATS: readonly ModelFormat[] = [
   KERAS_ARCHIVE_FORMAT,
   KERAS_H5_FORMAT,
+  TF_SAVED_MODEL,
   ONNX_FORMAT,
   ...NO_MODEL_BINARY,
   TFJS_GRAPH_FORMAT,

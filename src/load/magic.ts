@@ -29,6 +29,18 @@ export const isXml = (head: Uint8Array): boolean => /^\s*<\?xml[\s?]/i.test(lati
 export const isGzip = (head: Uint8Array): boolean => head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8;
 
 /**
+ * A TensorFlow SavedModel's saved_model.pb: saved_model_schema_version 1 (field 1), then a
+ * MetaGraphDef (field 2) whose first field is its meta_info_def (field 1, bytes). An ONNX file
+ * that started so would have ir_version 1 and a producer_name beginning with a newline.
+ */
+export function isTfSavedModel(head: Uint8Array): boolean {
+  if (head.length < 5 || head[0] !== 0x08 || head[1] !== 0x01 || head[2] !== 0x12) return false;
+  let pos = 3;
+  while (pos < head.length && pos < 13 && head[pos] & 0x80) pos++; // the MetaGraphDef's length
+  return head[pos + 1] === 0x0a;
+}
+
+/**
  * Text that is no JSON: every byte of the head printable ASCII, tab, CR or LF, or part of
  * UTF-8 text (raw.githubusercontent.com answers a missing file with "404: Not Found"). No
  * binary format dnarch reads starts so: ONNX begins with a field tag below 0x20, zip and HDF5

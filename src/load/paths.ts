@@ -71,5 +71,6 @@ export async function resolveModelPath(arg: string): Promise<ResolvedPath> {
   const binary = named.filter((e) => !/\.json$/i.test(e));
   if (named.includes('model.json')) return take('model.json', 'its model.json');
   if (binary.length === 1) return take(binary[0], `${binary[0]}, its only file named as a model`);
+  if (entries.includes('saved_model.pb')) return take('saved_model.pb', 'its saved_model.pb');
   throw new DnarchError('BAD_INPUT', `${arg} is a directory without a model file (model.json, .onnx, .keras, .h5 or .hdf5): give the model file`);
 }

@@ -69,6 +69,12 @@ describe('a model under another format\'s name is read by its own reader', () =>
   });
 });
 
+/**
+ * The start of a saved_model.pb: saved_model_schema_version = 1 (field 1, varint), a MetaGraphDef
+ * (field 2, 12 bytes) opening with its meta_info_def (field 1, 10 bytes) holding tags: "serve".
+ */
+const SAVED_MODEL = new Uint8Array([0x08, 0x01, 0x12, 0x0c, 0x0a, 0x0a, 0x22, 0x05, ...new TextEncoder().encode('serve'), 0x12, 0x01, 0x32, 0x00]);
+
 const LFS = 'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 1234567\n';
 
 describe('a file that is no model: one line saying what it is, exit 2', () => {
@@ -84,6 +90,8 @@ describe('a file that is no model: one line saying what it is, exit 2', () => {
     ['GitHub raw\'s answer for a missing file', 'model.h5', '404: Not Found', 'is plain text'],
     ['a Keras YAML topology', 'model.json', 'backend: tensorflow\nclass_name: Sequential\nconfig:\n  layers:\n  - class_name: Dense\n', 'is a Keras YAML topology'],
     ['a gzip-compressed model.json', 'model.json', new Uint8Array([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 3, 0xab, 0xae, 5, 0]), 'is gzip-compressed'],
+    ['a TensorFlow SavedModel (which would otherwise pass for ONNX)', 'saved_model.pb', SAVED_MODEL, 'is a TensorFlow SavedModel: convert'],
+    ['a TensorFlow SavedModel', 'model.onnx', SAVED_MODEL, 'is a TensorFlow SavedModel: convert'],
   ];
   it.each(cases)('%s named %s', (_what, name, bytes, says) => {
     const file = write(`${cases.findIndex((c) => c[1] === name && c[2] === bytes)}-${name}`, bytes);

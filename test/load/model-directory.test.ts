@@ -107,6 +107,12 @@ describe('no model in the directory', () => {
     expectUsageError(dnarch(['summarize', dir]), [`${join(dir, 'model.onnx')} is an HTML page`]);
   }, TIMEOUT);
 
+  it('a TensorFlow SavedModel directory: its saved_model.pb says how to convert it', () => {
+    const savedModel = new Uint8Array([0x08, 0x01, 0x12, 0x07, 0x0a, 0x05, 0x22, 0x03, 0x61, 0x62, 0x63]);
+    const dir = directory({ 'saved_model.pb': savedModel, 'fingerprint.pb': '\u0008\u0001', 'keras_metadata.pb': '' });
+    expectUsageError(dnarch(['summarize', dir]), [`${join(dir, 'saved_model.pb')} is a TensorFlow SavedModel: convert its directory`]);
+  }, TIMEOUT);
+
   it('only files that are no model, or hidden ones', () => {
     const dir = directory({ ...NOT_MODELS, '.model.onnx': { copy: ONNX } });
     expectUsageError(dnarch(['summarize', dir]), [`${dir} is a directory without a model file`]);
