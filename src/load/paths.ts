@@ -6,7 +6,8 @@ import { findModel } from '../zoo/registry.js';
 
 /**
  * Which command-line arguments are model files, and which file a directory stands for.
- * No TensorFlow, no format code: every command asks this before deciding what to load.
+ * No TensorFlow, and format detection (formats.ts) only when a directory's files are told
+ * apart: every command asks this before deciding what to load.
  */
 
 /**
@@ -59,7 +60,6 @@ export async function resolveModelPath(arg: string): Promise<ResolvedPath> {
   if (named.length > MAX_CANDIDATES) {
     throw new DnarchError('BAD_INPUT', `${arg} holds ${named.length} files named like models (.json, .onnx, .keras, .h5, .hdf5): name the model file to read`);
   }
-  // Formats are loaded only for a directory (the CLI asks looksLikePath before any format code).
   const { isModelFile } = await import('./formats.js');
   const models: string[] = [];
   for (const e of named) if (await isModelFile(join(arg, e))) models.push(e);
