@@ -61,8 +61,8 @@ describe('a directory finds its one model and names the choice', () => {
     expect(r.notes?.[0]).toBe(`${dir} is a directory: read its model.json`);
   }, TIMEOUT);
 
-  it('its one .onnx, beside files that are no model', () => {
-    const dir = directory({ 'net.onnx': { copy: ONNX }, ...NOT_MODELS });
+  it("its one .onnx, beside files that are no model and macOS's AppleDouble ._net.onnx", () => {
+    const dir = directory({ 'net.onnx': { copy: ONNX }, '._net.onnx': new Uint8Array([0, 5, 22, 7, 0, 2, 0, 0]), ...NOT_MODELS });
     const r = okJson<Report>(['summarize', dir]);
     expect(r.totals.params.total).toBe(ONNX_PARAMS);
     expect(r.notes?.[0]).toBe(`${dir} is a directory: read net.onnx, its only model file`);
