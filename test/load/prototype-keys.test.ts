@@ -124,6 +124,7 @@ const KERAS_FAMILIES: [string, (k: string) => Doc, Outcome][] = [
   ],
   ['activation', (k) => sequential(convLayer({ activation: k })), convCounted],
   ['activation (Keras 3 object)', (k) => sequential(convLayer({ activation: { module: 'keras.activations', class_name: 'function', config: k, registered_name: k } })), convCounted],
+  ['activation object class name', (k) => sequential(convLayer({ activation: { class_name: k, config: { alpha: 0.2 } } })), convCounted],
   ['initializer class name', (k) => sequential(convLayer({ kernel_initializer: { class_name: k, config: {} } })), convCounted],
   ['regularizer and constraint class names', (k) => sequential(convLayer({ kernel_regularizer: { class_name: k, config: {} }, bias_constraint: { class_name: k, config: {} } })), convCounted],
   ['dtype', (k) => sequential(convLayer({ dtype: k })), convCounted],

@@ -139,6 +139,8 @@ const ACTIVATION_ALIASES: ReadonlyMap<string, string> = new Map([['silu', 'swish
 function activationName(v: unknown): unknown {
   // Keras 3 may write an activation as {"class_name": "function", "config": "relu", ...}.
   const name = isObject(v) && typeof v.config === 'string' ? v.config : v;
+  // An activation object of a class tfjs lacks ({"class_name": "Mish", "config": {...}}): linear too.
+  if (isObject(name) && typeof name.class_name === 'string') return Object.hasOwn(registry(), name.class_name) ? name : 'linear';
   if (typeof name !== 'string') return v;
   const alias = ACTIVATION_ALIASES.get(name) ?? name;
   // An activation tfjs lacks changes no shape or weight: analysed as linear.
