@@ -89,8 +89,8 @@ const NOT_MODELS: ReadonlySet<ModelFormat> = new Set([...NO_MODEL_BINARY, OTHER_
  */
 export async function isModelFile(file: string): Promise<boolean> {
   try {
-    const { format } = await detectFormat(file);
-    return format !== undefined && !NOT_MODELS.has(format);
+    const { format, sniff: s } = await detectFormat(file);
+    return format !== undefined && !NOT_MODELS.has(format) && (format.holdsModel === undefined || (await format.holdsModel(s)));
   } catch {
     return false;
   }
@@ -147,6 +147,8 @@ export async function openModelFile(arg: string, opts: FileOptions = {}): Promis
   const resolved = await resolveModelPath(arg);
   const { sniff: s, format } = await detectFormat(resolved.file);
   if (!format) throw notAModel(resolved.file);
+  // A file that is no model is told what it is before any option is weighed against its format.
+  if (NOT_MODELS.has(format)) await format.open(s, opts);
   if (format.name !== 'onnx' && !opts.lenient && opts.batch !== undefined) {
     throw new DnarchError('BAD_OPTION', `--batch sets the open batch dimension of ONNX files; ${resolved.file} is ${['tfjs-layers', 'keras-json', 'tfjs-graph'].includes(format.name) ? 'a JSON model' : `a ${format.name} file`}, analysed per sample`);
   }

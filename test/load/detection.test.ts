@@ -98,4 +98,9 @@ describe('a file that is no model: one line saying what it is, exit 2', () => {
     const line = expectUsageError(dnarch(['summarize', file]), [says]);
     expect(line.startsWith(`dnarch: ${file} `)).toBe(true);
   }, TIMEOUT);
+
+  it('is told what it is before an option is weighed against its format (--batch is for ONNX files)', () => {
+    const file = write('batch-model.json', '404: Not Found');
+    expectUsageError(dnarch(['summarize', file, '--batch', '2']), [`${file} is plain text`]);
+  }, TIMEOUT);
 });
