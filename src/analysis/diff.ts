@@ -22,15 +22,18 @@ function canonical(v: unknown): string {
 
 const same = (a: unknown, b: unknown): boolean => canonical(a) === canonical(b);
 
+/** A config's own value for a key (config keys come from model files: 'constructor' finds nothing). */
+const own = (o: Record<string, unknown>, key: string): unknown => (Object.hasOwn(o, key) ? o[key] : undefined);
+
 /** Keys whose values differ; the name is left out since layers are matched by it. */
 export function configChanges(a: Record<string, unknown>, b: Record<string, unknown>): ConfigChange[] {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => k !== 'name');
   const changes: ConfigChange[] = [];
   for (const key of keys) {
-    if (same(a[key], b[key])) continue;
+    if (same(own(a, key), own(b, key))) continue;
     const change: ConfigChange = { key };
-    if (key in a) change.a = a[key];
-    if (key in b) change.b = b[key];
+    if (Object.hasOwn(a, key)) change.a = a[key];
+    if (Object.hasOwn(b, key)) change.b = b[key];
     changes.push(change);
   }
   return changes;

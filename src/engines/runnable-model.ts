@@ -92,6 +92,17 @@ async function setTfjsWeights(model: LayersModel, file: string): Promise<boolean
   const missing = await allShardsMissing(file, manifest as unknown[]);
   if (missing) return { missing };
   const weights = await loadWeights(file, manifest);
+  // tfjs' loadWeights finds each name's variable in a plain object, where 'constructor' or
+  // 'x/toString' would find Object's: every name is matched here first, as tfjs matches it
+  // (the name, or without its two scopes before the last: 'outer/inner/dense/kernel').
+  const known = new Set(model.weights.map((w) => w.originalName));
+  for (const name of weights.keys()) {
+    const tokens = name.split('/');
+    const short = [...tokens.slice(0, -2), tokens[tokens.length - 1]].join('/');
+    if (!known.has(name) && !known.has(short)) {
+      throw new DnarchError('BAD_INPUT', `${file}: its weights do not fit the model: the manifest's weight ${JSON.stringify(name)} is not a weight of the model`);
+    }
+  }
   // Keyed by the file's weight names: no prototype for a name like '__proto__' to reach.
   const named: tfc.NamedTensorMap = Object.create(null) as tfc.NamedTensorMap;
   for (const [name, w] of weights) named[name] = tfc.tensor(w.values, w.shape, w.dtype);

@@ -38,4 +38,10 @@ export interface ModelFormat {
   name: string;
   match(s: Sniff): boolean | Promise<boolean>;
   open(s: Sniff, opts: FileOptions): Promise<OpenedModel>;
+  /**
+   * False for a file of this format that holds no model (a weights-only .h5 from
+   * save_weights): a directory's model is then looked for among its other files. Without
+   * it, every file the format matches counts as a model.
+   */
+  holdsModel?(s: Sniff): boolean | Promise<boolean>;
 }

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { DnarchError } from '../errors.js';
 import type { FileOptions, ModelFormat, OpenedModel, Sniff } from './format.js';
 import { KERAS_ARCHIVE_FORMAT, KERAS_H5_FORMAT, KERAS_JSON_FORMAT } from './keras/format.js';
-import { isAllNul, isGitLfsPointer, isHtml, jsonSyntaxReason, notAModelContent } from './magic.js';
+import { isAllNul, isGitLfsPointer, isGzip, isHtml, isPlainText, isTfSavedModel, isXml, jsonSyntaxReason, notAModelFileContent } from './magic.js';
 import { ONNX_FORMAT } from './onnx/format.js';
 import { TFJS_GRAPH_FORMAT, TFJS_LAYERS_FORMAT } from './tfjs/format.js';
 import { jsonBeyondLimits, jsonLimitMessage } from './limits.js';
@@ -31,27 +31,70 @@ const refuse = (message: (s: Sniff) => string) => async (s: Sniff): Promise<neve
   throw new DnarchError('BAD_INPUT', message(s));
 };
 
+/** A file that is no model at all, told what it is (magic.ts). */
+const otherFile = (name: string, test: (head: Uint8Array) => boolean): ModelFormat => ({
+  name,
+  match: (s) => test(s.head),
+  open: refuse((s) => `${s.file} ${notAModelFileContent(s.head)}`),
+});
+
+/** Files that are no model: a Git LFS pointer, a web page or a server's XML error, never-written NULs. */
+const NO_MODEL_BINARY = [otherFile('git-lfs-pointer', isGitLfsPointer), otherFile('html', isHtml), otherFile('xml', isXml), otherFile('nul-bytes', isAllNul)];
+
+/** JSON that is neither a layers model nor a Keras topology (a package.json, a tfjs weights_manifest.json). */
+const OTHER_JSON: ModelFormat = {
+  name: 'json',
+  match: (s) => firstChar(s.head) === '{' || firstChar(s.head) === '[',
+  open: refuse(
+    (s) =>
+      `${s.file} is not a layers model or Keras model JSON: expected "modelTopology" (a tfjs model.json) or "class_name" and "config" (Keras to_json)`,
+  ),
+};
+
+/** Compressed or plain text files: last, as a JSON file is text too. */
+const NO_MODEL_TEXT = [otherFile('gzip', isGzip), otherFile('text', isPlainText)];
+
+/** A TensorFlow SavedModel: a model dnarch reads once converted. Before ONNX, which its first bytes would pass for. */
+const TF_SAVED_MODEL: ModelFormat = {
+  name: 'tf-saved-model',
+  match: (s) => isTfSavedModel(s.head),
+  open: refuse(
+    (s) =>
+      `${s.file} is a TensorFlow SavedModel: convert its directory to ONNX (python -m tf2onnx.convert --saved-model DIR --output model.onnx) ` +
+      'or to a TensorFlow.js graph model (tensorflowjs_converter --input_format=tf_saved_model DIR web_model)',
+  ),
+};
+
 /** The formats in detection order. */
 export const FORMATS: readonly ModelFormat[] = [
   KERAS_ARCHIVE_FORMAT,
   KERAS_H5_FORMAT,
+  TF_SAVED_MODEL,
   ONNX_FORMAT,
-  // Files that are no model at all, each told what it is (magic.ts).
-  { name: 'git-lfs-pointer', match: (s) => isGitLfsPointer(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
-  { name: 'html', match: (s) => isHtml(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
-  { name: 'nul-bytes', match: (s) => isAllNul(s.head), open: refuse((s) => `${s.file} ${notAModelContent(s.head)}`) },
+  ...NO_MODEL_BINARY,
   TFJS_GRAPH_FORMAT,
   TFJS_LAYERS_FORMAT,
   KERAS_JSON_FORMAT,
-  {
-    name: 'json',
-    match: (s) => firstChar(s.head) === '{' || firstChar(s.head) === '[',
-    open: refuse(
-      (s) =>
-        `${s.file} is not a layers model or Keras model JSON: expected "modelTopology" (a tfjs model.json) or "class_name" and "config" (Keras to_json)`,
-    ),
-  },
+  OTHER_JSON,
+  ...NO_MODEL_TEXT,
 ];
+
+/** The entries of FORMATS that are files of another kind, not models. */
+const NOT_MODELS: ReadonlySet<ModelFormat> = new Set([...NO_MODEL_BINARY, OTHER_JSON, ...NO_MODEL_TEXT]);
+
+/**
+ * True when a file's content is a model of some format (whether dnarch reads it or refuses it
+ * with what it is); false for other files and for files that cannot be read or parsed, which
+ * a directory holds beside its model (package.json, metadata.json, a weights_manifest.json).
+ */
+export async function isModelFile(file: string): Promise<boolean> {
+  try {
+    const { format, sniff: s } = await detectFormat(file);
+    return format !== undefined && !NOT_MODELS.has(format) && (format.holdsModel === undefined || (await format.holdsModel(s)));
+  } catch {
+    return false;
+  }
+}
 
 async function sniff(file: string): Promise<Sniff> {
   const size = await regularFileSize(file);
@@ -104,6 +147,8 @@ export async function openModelFile(arg: string, opts: FileOptions = {}): Promis
   const resolved = await resolveModelPath(arg);
   const { sniff: s, format } = await detectFormat(resolved.file);
   if (!format) throw notAModel(resolved.file);
+  // A file that is no model is told what it is before any option is weighed against its format.
+  if (NOT_MODELS.has(format)) await format.open(s, opts);
   if (format.name !== 'onnx' && format.name !== 'tfjs-graph' && !opts.lenient && opts.batch !== undefined) {
     throw new DnarchError('BAD_OPTION', `--batch sets the open batch dimension of ONNX files; ${resolved.file} is ${['tfjs-layers', 'keras-json'].includes(format.name) ? 'a JSON model' : `a ${format.name} file`}, analysed per sample`);
   }

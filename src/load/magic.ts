@@ -22,6 +22,41 @@ export const isHtml = (head: Uint8Array): boolean => /^\s*(<!doctype\s+html|<htm
 /** Nothing but NUL bytes (a preallocated file a download or copy never filled). */
 export const isAllNul = (head: Uint8Array): boolean => head.length > 0 && head.every((b) => b === 0);
 
+/** An XML document: what S3, Google Cloud Storage and Azure send back for a denied or missing object. */
+export const isXml = (head: Uint8Array): boolean => /^\s*<\?xml[\s?]/i.test(latin1(head));
+
+/** gzip's signature (RFC 1952): a model.json.gz or .h5.gz saved under the inner file's name. */
+export const isGzip = (head: Uint8Array): boolean => head.length >= 3 && head[0] === 0x1f && head[1] === 0x8b && head[2] === 8;
+
+/**
+ * A TensorFlow SavedModel's saved_model.pb: saved_model_schema_version 1 (field 1), then a
+ * MetaGraphDef (field 2) whose first field is its meta_info_def (field 1, bytes). An ONNX file
+ * that started so would have ir_version 1 and a producer_name beginning with a newline.
+ */
+export function isTfSavedModel(head: Uint8Array): boolean {
+  if (head.length < 5 || head[0] !== 0x08 || head[1] !== 0x01 || head[2] !== 0x12) return false;
+  let pos = 3;
+  while (pos < head.length && pos < 13 && head[pos] & 0x80) pos++; // the MetaGraphDef's length
+  return head[pos + 1] === 0x0a;
+}
+
+/**
+ * Text that is no JSON: every byte of the head printable ASCII, tab, CR or LF, or part of
+ * UTF-8 text (raw.githubusercontent.com answers a missing file with "404: Not Found"). No
+ * binary format dnarch reads starts so: ONNX begins with a field tag below 0x20, zip and HDF5
+ * with their signatures. Only for model files: a tiny weight shard may be all printable.
+ */
+export function isPlainText(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  const text = new TextDecoder('latin1').decode(head).replace(/^\u00ef\u00bb\u00bf/, '');
+  const first = text.trimStart()[0];
+  if (first === '{' || first === '[') return false;
+  return head.every((b) => b === 9 || b === 10 || b === 13 || (b >= 0x20 && b !== 0x7f));
+}
+
+/** A Keras YAML topology (model.to_yaml(), Keras 1 and 2 up to 2.5): keys of a model config at the start of a line. */
+const isKerasYaml = (head: Uint8Array): boolean => /^(class_name|config|keras_version|backend): /m.test(latin1(head));
+
 /**
  * What a file is when its bytes say it is no model at all: a one-line description to follow
  * the file's name ("model.json is a Git LFS pointer ..."), or undefined.
@@ -30,6 +65,20 @@ export function notAModelContent(head: Uint8Array): string | undefined {
   if (isGitLfsPointer(head)) return 'is a Git LFS pointer (the real file was never downloaded: run git lfs pull)';
   if (isHtml(head)) return 'is an HTML page, not a model (a download that returned a web page?)';
   if (isAllNul(head)) return 'begins with nothing but NUL bytes (a file that was never written: download or copy it again)';
+  if (isXml(head)) return 'is an XML document, not a model (a storage server\'s error, such as AccessDenied or NoSuchKey?)';
+  return undefined;
+}
+
+/**
+ * As notAModelContent, for a file given as a model (not a weight shard): also gzip and
+ * plain text, which a shard's bytes could start like.
+ */
+export function notAModelFileContent(head: Uint8Array): string | undefined {
+  const known = notAModelContent(head);
+  if (known) return known;
+  if (isGzip(head)) return 'is gzip-compressed: decompress it (gunzip) and give the file inside';
+  if (isPlainText(head) && isKerasYaml(head)) return 'is a Keras YAML topology (model.to_yaml()): dnarch reads its JSON form, model.to_json()';
+  if (isPlainText(head)) return 'is plain text, not a model (a download that returned an error message?)';
   return undefined;
 }
 

@@ -516,7 +516,14 @@ describe('safety: checked before anything is built, one line naming the layer', 
   });
 
   it('a known class whose config tfjs refuses: the layer and class are named', async () => {
+    const err = await asyncErrorOf(build(conv({ kernel_size: [3, 3, 3] })));
+    expect(err.message).toMatch(/^model\.json: layer "big" \(Conv2D\): .*kernelSize/);
+  });
+
+  it('a string option outside its choices: named as the file writes it, before tfjs camel-cases it', async () => {
     const err = await asyncErrorOf(build(conv({ padding: 'sideways' })));
-    expect(err.message).toMatch(/^model\.json: layer "big" \(Conv2D\): .*sideways/);
+    expect(err.message).toMatch(/^model\.json: layer "big" \(Conv2D\) at .*\.padding: must be "valid", "same" or "causal", got "sideways"$/);
+    const format = await asyncErrorOf(build(conv({ data_format: 'channels_middle' })));
+    expect(format.message).toMatch(/\.data_format: must be "channels_last" or "channels_first", got "channels_middle"$/);
   });
 });

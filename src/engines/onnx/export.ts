@@ -113,7 +113,7 @@ function evaluate(g: OnnxGraph, model: LayersModel, inputs: Value[], prefix: str
 function mapLayer(g: OnnxGraph, layer: Layer, inputs: Value[], outputShapes: Shape[], base: string): Value[] {
   const registered = (layer.constructor as { className?: string }).className;
   const className = layer.getClassName();
-  const mapper = registered === OPAQUE_CLASS_NAME ? undefined : ONNX_MAPPERS[className];
+  const mapper = registered === OPAQUE_CLASS_NAME || !Object.hasOwn(ONNX_MAPPERS, className) ? undefined : ONNX_MAPPERS[className];
   if (!mapper) throw exportError(layer, `no ONNX mapping for ${className}`);
   g.layer = base;
   const outs = mapper(g, { layer, config: layer.getConfig() as Record<string, unknown>, inputs, outputShapes, base });

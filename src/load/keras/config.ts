@@ -140,6 +140,8 @@ const ACTIVATION_ALIASES: ReadonlyMap<string, string> = new Map([['silu', 'swish
 function activationName(v: unknown): unknown {
   // Keras 3 may write an activation as {"class_name": "function", "config": "relu", ...}.
   const name = isObject(v) && typeof v.config === 'string' ? v.config : v;
+  // An activation object of a class tfjs lacks ({"class_name": "Mish", "config": {...}}): linear too.
+  if (isObject(name) && typeof name.class_name === 'string') return Object.hasOwn(registry(), name.class_name) ? name : 'linear';
   if (typeof name !== 'string') return v;
   const alias = ACTIVATION_ALIASES.get(name) ?? name;
   // An activation tfjs lacks changes no shape or weight: analysed as linear.
@@ -155,6 +157,24 @@ function dtypeName(v: unknown): string {
   if (/^(u?int\d+)$/.test(name)) return 'int32';
   if (/^(b?float\d+|half|double)$/.test(name)) return 'float32';
   return ['float32', 'int32', 'bool', 'string', 'complex64'].includes(name) ? name : 'float32';
+}
+
+/**
+ * Keys that give a layer the shape of an input it would create. Keras and tfjs read them only
+ * where a layer creates its input (an InputLayer, the first layer of a Sequential) and ignore
+ * them anywhere else: tfjs-layers 4.x writes a Dense's `batch_input_shape: [null, [null, null,
+ * null]]` deep inside a functional model. Where unused they are dropped, unchecked.
+ */
+const INPUT_SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'input_shape'];
+
+/**
+ * A config without the keys that would only shape an input it does not create: the input
+ * shapes, and `input_dim` (Keras 1 writes `"input_dim": null` on every Dense) except on an
+ * Embedding, where it is the vocabulary.
+ */
+function withoutInputShape(config: Json, className: string): Json {
+  const unused = (k: string) => INPUT_SHAPE_KEYS.includes(k) || (k === 'input_dim' && className !== 'Embedding');
+  return Object.fromEntries(Object.entries(config).filter(([k]) => !unused(k)));
 }
 
 /**
@@ -176,7 +196,8 @@ function cleanConfig(value: unknown, className?: string): unknown {
     else if (isObject(v) && typeof v.class_name === 'string' && isObject(v.config)) {
       // A nested layer (Bidirectional's layer, an RNN's cell): cleaned for its own class.
       const { module: _m, registered_name: _r, ...rest } = v;
-      out[k] = { ...rest, config: cleanConfig(v.config, v.class_name as string) };
+      // A layer built inside another never creates an input: its input-shape keys are unused.
+      out[k] = { ...rest, config: cleanConfig(withoutInputShape(v.config, v.class_name as string), v.class_name as string) };
     } else out[k] = cleanConfig(v);
   }
   return out;
@@ -226,18 +247,39 @@ function shapeOf(w: Where, key: string, v: unknown, allowInfer = false): void {
   }
 }
 
+/**
+ * String options tfjs checks against its own list after camel-casing them (so that its error
+ * would name "__proto__" as "Proto"): checked here first, the value quoted as the file writes it.
+ */
+const STRING_CHOICES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['padding', ['valid', 'same', 'causal']],
+  ['data_format', ['channels_last', 'channels_first']],
+  ['merge_mode', ['sum', 'mul', 'concat', 'ave']],
+  ['interpolation', ['nearest', 'bilinear']],
+]);
+
+function checkChoices(w: Where, config: Json): void {
+  for (const [key, choices] of STRING_CHOICES) {
+    const v = Object.hasOwn(config, key) ? config[key] : undefined;
+    if (typeof v === 'string' && !choices.includes(v)) {
+      fail(w.file, `${whereOf(w)}.${key}`, `must be ${choices.map(q).join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${q(v)}`);
+    }
+  }
+}
+
 const WINDOW_KEYS = ['kernel_size', 'strides', 'pool_size', 'dilation_rate', 'size'];
 const PADDING_KEYS = ['padding', 'cropping'];
 const COUNT_KEYS = ['filters', 'units', 'output_dim', 'depth_multiplier'];
 
-/** The numbers of one known layer config (and of the layers it wraps). */
+/** The numbers and string options of one known layer config (and of the layers it wraps). */
 function checkNumbers(w: Where, config: Json): void {
+  checkChoices(w, config);
   for (const key of WINDOW_KEYS) if (key in config) intTuple(w, key, config[key], 1, key === 'strides');
   for (const key of PADDING_KEYS) if (key in config && typeof config[key] !== 'string') intTuple(w, key, config[key], 0);
   for (const key of COUNT_KEYS) if (key in config && config[key] !== null) positiveInt(w, key, config[key], LIMITS.maxUnits);
-  for (const key of ['batch_input_shape', 'batch_shape', 'input_shape']) shapeOf(w, key, config[key]);
+  for (const key of INPUT_SHAPE_KEYS) shapeOf(w, key, config[key]);
   if (w.className === 'Reshape') shapeOf(w, 'target_shape', config.target_shape, true);
-  if ('input_dim' in config) positiveInt(w, 'input_dim', config.input_dim, LIMITS.maxLayerWeights);
+  if ('input_dim' in config && (config.input_dim !== null || w.className === 'Embedding')) positiveInt(w, 'input_dim', config.input_dim, LIMITS.maxLayerWeights);
   if ('n' in config && w.className === 'RepeatVector') positiveInt(w, 'n', config.n, LIMITS.maxDim);
   for (const key of ['height', 'width']) if (key in config && w.className !== 'InputLayer') positiveInt(w, key, config[key], LIMITS.maxDim);
   // Weights the config alone declares: an embedding table, a kernel's window x filters.
@@ -430,7 +472,7 @@ class Normalizer {
     const seen = new Map<string, string>();
     const members = list.map((raw, i) => {
       const p = `${layersPath}[${i}]`;
-      const m = this.member(raw, p, depth);
+      const m = this.member(raw, p, depth, i === 0);
       if (m.name) {
         if (seen.has(m.name)) fail(this.file, p, `layer name ${q(m.name)} is used twice in model ${q(name ?? '(unnamed)')} (also at ${seen.get(m.name)})`);
         seen.set(m.name, p);
@@ -470,8 +512,12 @@ class Normalizer {
     return typeof name === 'string' && name.length > 0 ? name : undefined;
   }
 
-  /** One layer entry of a container: validated, cleaned, opaque if tfjs lacks its class. */
-  private member(raw: unknown, path: string, depth: number): Member {
+  /**
+   * One layer entry of a container: validated, cleaned, opaque if tfjs lacks its class.
+   * `first`: the first layer of a Sequential, which creates the model's input from its
+   * batch_input_shape when it is no InputLayer.
+   */
+  private member(raw: unknown, path: string, depth: number, first: boolean): Member {
     this.count(path);
     const entry = check(this.file, layerEntry, raw, path);
     const kind = kindOf(entry.class_name, entry.config);
@@ -487,7 +533,8 @@ class Normalizer {
       if (isObject(entry.config) && entry.config.trainable === false) freeze(normalized);
     } else {
       const config = check(this.file, configObject, entry.config, `${path}.config`);
-      normalized = this.layer(entry.class_name, config, name, path);
+      const createsInput = first || entry.class_name === 'InputLayer';
+      normalized = this.layer(entry.class_name, createsInput ? config : withoutInputShape(config, entry.class_name), name, path);
     }
     if (name) normalized.name = name;
     return { name, kind, path, normalized, rawNodes: entry.inbound_nodes ?? [] };
@@ -578,7 +625,7 @@ class Normalizer {
     let ordered: Member[] = [];
     list.forEach((raw, i) => {
       const p = `${dot(path, 'config.layers')}[${i}]`;
-      const m = this.member(raw, p, depth);
+      const m = this.member(raw, p, depth, false);
       if (!m.name) fail(this.file, p, 'a layer of a functional model needs a name (its calls refer to it by name)');
       const twin = members.get(m.name);
       if (twin) fail(this.file, p, `layer name ${q(m.name)} is used twice in model ${q(modelName)} (also at ${twin.path})`);

@@ -10,6 +10,16 @@ export const KERAS_ARCHIVE_FORMAT: ModelFormat = { name: 'keras', match: (s) => 
 export const KERAS_H5_FORMAT: ModelFormat = {
   name: 'hdf5',
   match: (s) => isHdf5Magic(s.head),
+  // A save_weights file holds no model: in a directory, it is no candidate beside its architecture.
+  holdsModel: async (s) => {
+    const { openH5 } = await import('./h5/open.js');
+    const h5 = await openH5(s.file);
+    try {
+      return (await h5.root.attrs()).has('model_config');
+    } finally {
+      await h5.close();
+    }
+  },
   open: async (s, opts) => {
     const { h5Details, readKerasH5 } = await import('./h5/open.js');
     const model = await readKerasH5(s.file);
