@@ -25,6 +25,14 @@ describe('graph models through the CLI', { timeout: TIMEOUT }, () => {
     expect(r.model.format?.name).toBe('tfjs-graph');
   });
 
+  it('--input-shape with or without the batch, as bench takes it (open-dims: a 1x1 conv 3 -> 2 on [1, -1, -1, 3])', () => {
+    const macs = 6 * 5 * 3 * 2;
+    for (const shape of ['input_tensor=6x5x3', 'input_tensor=1x6x5x3', '6x5x3']) {
+      const r = okJson<ModelReport>(['summarize', 'fixtures/graph-run/open-dims', '--input-shape', shape]);
+      expect(r.totals.macs, shape).toBe(macs);
+    }
+  });
+
   it('the model directory finds its model.json', () => {
     expect(okJson<ModelReport>(['summarize', 'fixtures/graph/classifier']).totals.macs).toBe(MACS);
   });

@@ -158,7 +158,18 @@ export async function openGraphModel(file: string, json: Record<string, unknown>
     const bare = name?.replace(/:0$/, '');
     return bare !== undefined && bare !== name && declared.some((d) => d.name === bare) ? bare : name;
   };
-  const inputShapes = opts.inputShapes?.map((a) => ({ ...a, name: nodeName(a.name) }));
+  // A shape one dimension short is given without its batch (as bench takes it): the batch is the input's own, or --batch / 1 where open.
+  const withBatch = (a: { name?: string; dims: number[] }): number[] => {
+    const d = a.name === undefined ? (declared.length === 1 ? declared[0] : undefined) : declared.find((x) => x.name === a.name);
+    const rank = d?.dims?.length;
+    if (rank === undefined || a.dims.length !== rank - 1) return a.dims;
+    const first = d!.dims![0];
+    return [typeof first === 'number' && first > 0 ? first : (opts.batch ?? 1), ...a.dims];
+  };
+  const inputShapes = opts.inputShapes?.map((a) => {
+    const named = { ...a, name: nodeName(a.name) };
+    return { ...named, dims: withBatch(named) };
+  });
   const plan = planInputs({ inputs: declared.map((d) => ({ name: d.name, elemType: 1, dims: d.dims })) } as unknown as OnnxGraph, file, { ...opts, ...(inputShapes ? { inputShapes } : {}) });
   notes.push(...plan.notes);
   const sizes = new Map(plan.inputs.map((p) => [p.name, p.dims]));
