@@ -171,7 +171,7 @@ export function checkModel(r: ModelReport, budgets: Budgets, latency?: { ms: num
 function incompleteWhy(c: Pick<CheckReport, 'unsupported' | 'unknownCost'>): string {
   return [
     c.unsupported.length ? `no cost handler for ${c.unsupported.map((u) => u.className).join(', ')}` : '',
-    c.unknownCost ? `${c.unknownCost} layer(s) on open shapes (give --input-size or --input-shape)` : '',
+    c.unknownCost ? `${c.unknownCost} layer(s) whose shapes are not known (open input sizes take --input-size or --input-shape)` : '',
   ]
     .filter(Boolean)
     .join('; ');

@@ -203,7 +203,7 @@ export const ModelReportSchema = z.strictObject({
   unknownCost: z
     .array(z.string())
     .optional()
-    .describe('Layers whose cost is unknown because their shapes are open (for a model file: --input-size or --input-shape sizes them).'),
+    .describe('Layers whose cost is unknown because their shapes are not known (open input sizes: --input-size or --input-shape sizes them; a graph model's constants missing with its shards).'),
   complete: z.boolean().describe('False when some layer\'s cost is unknown: totals are then lower bounds.'),
   misalignedMerges: z.array(MisalignedMergeSchema),
   savings: SavingsSchema,

@@ -44,7 +44,7 @@ export function strictCheck(report: ModelReport): void {
   if (report.complete) return;
   const missing = report.unsupported.map((u) => `${u.className} (${u.layers.length})`).join(', ');
   const unknown = report.unknownCost?.length ?? 0;
-  const why = [missing ? `no cost handler for ${missing}` : '', unknown ? `cost unknown for ${unknown} layer(s) on open shapes (give --input-size or --input-shape)` : '']
+  const why = [missing ? `no cost handler for ${missing}` : '', unknown ? `cost unknown for ${unknown} layer(s) whose shapes are not known (open input sizes take --input-size or --input-shape)` : '']
     .filter(Boolean)
     .join('; ');
   throw new DnarchError('CHECK_FAILED', `--strict: ${why}; totals are incomplete`);

@@ -44,7 +44,7 @@ export function verdict(c: CheckReport): string {
 function incompleteNote(c: CheckReport): string | null {
   if (c.complete) return null;
   const classes = c.unsupported.map((u) => `${u.className} (${u.layers})`).join(', ');
-  const why = [classes ? `no cost handler for ${classes}` : '', c.unknownCost ? `${c.unknownCost} layer(s) on open shapes (give --input-size or --input-shape)` : ''].filter(Boolean).join('; ');
+  const why = [classes ? `no cost handler for ${classes}` : '', c.unknownCost ? `${c.unknownCost} layer(s) whose shapes are not known (open input sizes take --input-size or --input-shape)` : ''].filter(Boolean).join('; ');
   return `Totals are incomplete: ${why}. MACs and FLOPs are lower bounds (≥); a budget on a lower bound is UNKNOWN and fails the check.`;
 }
 

@@ -19,7 +19,7 @@ export function incompleteReason(r: Pick<ModelReport, 'unsupported' | 'unknownCo
   const unknown = r.unknownCost ?? [];
   if (unknown.length > 0) {
     const names = unknown.slice(0, SHOWN_NAMES).join(', ') + (unknown.length > SHOWN_NAMES ? `, ... (${unknown.length} in all)` : '');
-    parts.push(`cost unknown for ${unknown.length} layer${unknown.length === 1 ? '' : 's'} whose shapes are open (${names})`);
+    parts.push(`cost unknown for ${unknown.length} layer${unknown.length === 1 ? '' : 's'} whose shapes are not known (${names})`);
   }
   return parts.join('; ');
 }

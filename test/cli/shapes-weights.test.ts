@@ -93,14 +93,14 @@ describe('a fully convolutional file, input [null, null, null, 3]', () => {
     expect(r.stdout).toMatch(/│ conv1 +│ Conv2D +│ +\?x\?x8 │ +\? │ +224 │ +\? │ +\? │/);
     // the Dense after global pooling: 16 x 10 MACs, the only known cost
     expect(r.stdout).toContain(`MACs            ≥ ${16 * 10} `);
-    expect(r.stdout).toContain('cost unknown for 3 layers whose shapes are open (conv1, conv2, gap): totals are lower bounds');
+    expect(r.stdout).toContain('cost unknown for 3 layers whose shapes are not known (conv1, conv2, gap): totals are lower bounds');
     expect(r.stdout).toContain('give --input-size (e.g. --input-size 224) or --input-shape 224x224x3');
   });
 
   it('--strict fails on it, saying why', { timeout: TIMEOUT }, () => {
     const r = dnarch(['summarize', OPEN, '--strict']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('dnarch: --strict: cost unknown for 3 layer(s) on open shapes (give --input-size or --input-shape); totals are incomplete\n');
+    expect(r.stderr).toBe('dnarch: --strict: cost unknown for 3 layer(s) whose shapes are not known (open input sizes take --input-size or --input-shape); totals are incomplete\n');
   });
 
   it('bench needs a size and says which flag gives it; with --input-size it runs', { timeout: TIMEOUT }, () => {
