@@ -33,7 +33,7 @@ export const CheckReportSchema = z.strictObject({
   model: z.strictObject({ name: z.string(), source: z.string() }),
   complete: z.boolean().describe('False when some layer has no cost handler: MACs and FLOPs are then lower bounds.'),
   unsupported: z.array(z.strictObject({ className: z.string(), layers: Count })),
-  unknownCost: Count.optional().describe('Layers whose cost is unknown because their shapes are not known (open input sizes: --input-size or --input-shape sizes them; a graph model's constants missing with its shards).'),
+  unknownCost: Count.optional().describe('Layers whose cost is unknown because their shapes are not known (open input sizes: --input-size or --input-shape sizes them; the constants of a graph model whose shards are missing).'),
   latency: z
     .strictObject({
       engine: z.string(),

@@ -203,7 +203,7 @@ export const ModelReportSchema = z.strictObject({
   unknownCost: z
     .array(z.string())
     .optional()
-    .describe('Layers whose cost is unknown because their shapes are not known (open input sizes: --input-size or --input-shape sizes them; a graph model's constants missing with its shards).'),
+    .describe('Layers whose cost is unknown because their shapes are not known (open input sizes: --input-size or --input-shape sizes them; the constants of a graph model whose shards are missing).'),
   complete: z.boolean().describe('False when some layer\'s cost is unknown: totals are then lower bounds.'),
   misalignedMerges: z.array(MisalignedMergeSchema),
   savings: SavingsSchema,
