@@ -17,6 +17,16 @@ const PACKAGE_OF: Record<TfjsBackend, string> = {
 
 const importModule: Importer = (s) => import(s);
 
+/** The values of a model's output(s), the tensors disposed. */
+async function outputData(y: tfc.Tensor | tfc.Tensor[]): Promise<Float32Array[]> {
+  const ys = Array.isArray(y) ? y : [y];
+  try {
+    return (await Promise.all(ys.map((t) => t.data()))) as Float32Array[];
+  } finally {
+    tfc.dispose(ys);
+  }
+}
+
 /**
  * Moves every weight onto the active backend before anything is timed: tfjs would
  * otherwise copy each one lazily from the analysis backend (cpu) during the first run.
@@ -91,12 +101,7 @@ async function graphSession(m: GraphFileModel): Promise<{ prepare: EngineSession
         batch,
         async run() {
           const y = m.asyncOps.length > 0 ? await model.executeAsync(feed) : model.execute(feed);
-          const ys = Array.isArray(y) ? y : [y];
-          try {
-            return (await Promise.all(ys.map((t) => t.data()))) as Float32Array[];
-          } finally {
-            tfc.dispose(ys);
-          }
+          return outputData(y);
         },
         dispose: () => tfc.dispose(xs),
       };
@@ -184,12 +189,7 @@ export class TfjsEngine implements Engine {
           async run() {
             // One batch of `batch`: predict() would otherwise split it into chunks of 32.
             const y = model.predict(xs.length === 1 ? xs[0] : xs, { batchSize: batch });
-            const ys = Array.isArray(y) ? y : [y];
-            try {
-              return (await Promise.all(ys.map((t) => t.data()))) as Float32Array[];
-            } finally {
-              tfc.dispose(ys);
-            }
+            return outputData(y);
           },
           dispose: () => tfc.dispose(xs),
         };

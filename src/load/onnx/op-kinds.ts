@@ -3,6 +3,7 @@ import { isDefaultDomain, type OnnxNode } from './ir.js';
 import { getFloat, getInt, getInts, getString } from './infer/attributes.js';
 import type { TensorFact } from './infer/types.js';
 import { readWindow, type Window } from './infer/window.js';
+import { layoutChange, type Layout } from '../layout.js';
 
 /**
  * What each ONNX op computes, in the vocabulary of dnarch's analysis rules (src/analysis:
@@ -13,7 +14,6 @@ import { readWindow, type Window } from './infer/window.js';
  * two activations is a MatMul. Ops missing here are reported as unsupported.
  */
 
-export type Layout = 'channelsFirst' | 'channelsLast';
 
 export interface OpContext {
   node: OnnxNode;
@@ -190,16 +190,6 @@ const resize: Mapper = (c) => {
   return { kind: 'Resize', config: { mode: mode === 'bilinear' || mode === 'linear' ? 'linear' : mode, resizedAxes: resized } };
 };
 
-/** The layout a transpose moves channels to, when that is all it does ([0, 3, 1, 2]: first; [0, 2, 3, 1]: last). */
-export function layoutChange(perm: readonly number[] | undefined): Layout | undefined {
-  const r = perm?.length ?? 0;
-  if (!perm || r < 3) return undefined;
-  const toFirst = [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
-  const toLast = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
-  if (perm.every((p, i) => p === toFirst[i])) return 'channelsFirst';
-  if (perm.every((p, i) => p === toLast[i])) return 'channelsLast';
-  return undefined;
-}
 
 /** A transpose that only moves channels from last to first (or back) keeps the spatial axes in order. */
 const transpose: Mapper = (c) => {

@@ -7,7 +7,8 @@ import { ShapeError } from './infer/types.js';
 import { isDefaultDomain, opName, type OnnxGraph, type OnnxNode } from './ir.js';
 import type { InputPlan } from './inputs.js';
 import type { NodeLayer } from './node-layers.js';
-import { layoutChange, mapOp, type Layout } from './op-kinds.js';
+import { layoutChange, type Layout } from '../layout.js';
+import { mapOp } from './op-kinds.js';
 
 /**
  * The LayerGraph of an ONNX graph: a node per graph input and per live node (constant

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { H5Group } from '../../../src/load/keras/hdf5/index.js';
 import { openHdf5 } from '../../../src/load/keras/hdf5/index.js';
+import { mulberry32 } from '../../../src/engines/seed-weights.js';
 
 export const FIXTURES = new URL('../../../fixtures/hdf5/', import.meta.url);
 
@@ -45,14 +46,5 @@ export function scratch(): { path: (name: string, bytes: Uint8Array) => string; 
   };
 }
 
-/** A small seeded PRNG (mulberry32): the same mutations on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32, as seeded weights use): the same mutations on every run. */
+export const prng = (seed: number): (() => number) => mulberry32(seed);

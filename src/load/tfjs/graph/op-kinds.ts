@@ -3,6 +3,7 @@ import type { TfNode } from './model-json.js';
 import type { Fact } from './infer/types.js';
 import { oriented } from './infer/matmul.js';
 import { readWindow } from './infer/window.js';
+import { layoutChange, type Layout } from '../../layout.js';
 
 /**
  * What each TensorFlow op computes, in the vocabulary of dnarch's analysis rules (the
@@ -14,7 +15,6 @@ import { readWindow } from './infer/window.js';
  * work. Ops missing here are listed as unsupported.
  */
 
-export type Layout = 'channelsFirst' | 'channelsLast';
 
 export interface OpContext {
   node: TfNode;
@@ -145,16 +145,6 @@ const pad: Mapper = (c) => {
   return { kind: `ZeroPadding${rank - 2}D`, config: { padding: spatial.map((i) => [p[2 * i], p[2 * i + 1]]) } };
 };
 
-/** The layout a transpose moves channels to, when that is all it does. */
-export function layoutChange(perm: readonly number[] | undefined): Layout | undefined {
-  const r = perm?.length ?? 0;
-  if (!perm || r < 3) return undefined;
-  const toFirst = [0, r - 1, ...Array.from({ length: r - 2 }, (_, i) => i + 1)];
-  const toLast = [0, ...Array.from({ length: r - 2 }, (_, i) => i + 2), 1];
-  if (perm.every((p, i) => p === toFirst[i])) return 'channelsFirst';
-  if (perm.every((p, i) => p === toLast[i])) return 'channelsLast';
-  return undefined;
-}
 
 const transpose: Mapper = (c) => {
   const perm = c.inputs[1]?.value;

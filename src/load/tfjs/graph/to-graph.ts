@@ -3,7 +3,8 @@ import type { TfGraphModel, TfNode } from './model-json.js';
 import { CONTROL_FLOW, tensorName, type InferResult } from './infer/infer.js';
 import { ShapeError, type Fact } from './infer/types.js';
 import { AttrError } from './attrs.js';
-import { mapOp, type Layout } from './op-kinds.js';
+import type { Layout } from '../../layout.js';
+import { mapOp } from './op-kinds.js';
 
 /**
  * The LayerGraph of a graph model: a row per Placeholder and per live node, with the file's
