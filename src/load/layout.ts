@@ -12,3 +12,19 @@ export function layoutChange(perm: readonly number[] | undefined): Layout | unde
   if (perm.every((p, i) => p === toLast[i])) return 'channelsLast';
   return undefined;
 }
+
+/** The spatial axes of a rank-`rank` tensor in a layout (NCHW: 2.., NHWC: 1..rank-2). */
+export const spatialAxes = (rank: number, layout: Layout): number[] => Array.from({ length: rank - 2 }, (_, i) => i + (layout === 'channelsLast' ? 1 : 2));
+
+/**
+ * What a mean or max reduction is priced as: over exactly the spatial axes it is global
+ * pooling (`${global}2D`), else a plain reduction. `axes` may be negative.
+ */
+export function reduceKind(global: string | null, rank: number | undefined, axes: readonly number[] | undefined, layout: Layout): { kind: string; config: Record<string, unknown> } {
+  const sorted = axes?.map((a) => (rank !== undefined && a < 0 ? a + rank : a)).sort((x, y) => x - y);
+  if (global && rank !== undefined && rank >= 3 && sorted) {
+    const spatial = spatialAxes(rank, layout);
+    if (sorted.length === spatial.length && sorted.every((a, i) => a === spatial[i])) return { kind: `${global}${rank - 2}D`, config: {} };
+  }
+  return { kind: 'Reduce', config: {} };
+}

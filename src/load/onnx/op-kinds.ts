@@ -3,7 +3,7 @@ import { isDefaultDomain, type OnnxNode } from './ir.js';
 import { getFloat, getInt, getInts, getString } from './infer/attributes.js';
 import type { TensorFact } from './infer/types.js';
 import { readWindow, type Window } from './infer/window.js';
-import { layoutChange, type Layout } from '../layout.js';
+import { layoutChange, reduceKind, spatialAxes, type Layout } from '../layout.js';
 
 /**
  * What each ONNX op computes, in the vocabulary of dnarch's analysis rules (src/analysis:
@@ -141,8 +141,6 @@ const merge = (kind: string): Mapper => (c) => ({ kind, config: { operands: oper
 const plain = (kind: string, config: Record<string, unknown> = {}): Mapper => () => ({ kind, config });
 
 /** The spatial axes of a rank-`rank` map: 1..rank-2 channels last, 2..rank-1 channels first. */
-const spatialAxes = (rank: number, layout: Layout): number[] => Array.from({ length: rank - 2 }, (_, i) => i + (layout === 'channelsLast' ? 1 : 2));
-
 const spatialRankOf = (c: OpContext): number => Math.max(1, (shapeOf(c, 0)?.length ?? 4) - 2);
 
 const pool = (kind: 'MaxPooling' | 'AveragePooling' | 'LpPooling'): Mapper => (c) => {
@@ -160,15 +158,7 @@ function reduceAxes(c: OpContext): number[] | undefined {
 }
 
 /** A mean or max over exactly the spatial axes is global pooling (tf2onnx's and torch's adaptive pools). */
-const reduce = (global: string | null): Mapper => (c) => {
-  const rank = shapeOf(c, 0)?.length;
-  const axes = reduceAxes(c)?.map((a) => (rank !== undefined && a < 0 ? a + rank : a)).sort((x, y) => x - y);
-  if (global && rank !== undefined && rank >= 3 && axes) {
-    const spatial = spatialAxes(rank, c.layout);
-    if (axes.length === spatial.length && axes.every((a, i) => a === spatial[i])) return { kind: `${global}${rank - 2}D`, config: {} };
-  }
-  return { kind: 'Reduce', config: {} };
-};
+const reduce = (global: string | null): Mapper => (c) => reduceKind(global, shapeOf(c, 0)?.length, reduceAxes(c), c.layout);
 
 /** Pad on the spatial axes only (batch and channel pads zero) moves the field like ZeroPadding; else plain data movement. */
 const pad: Mapper = (c) => {

@@ -3,7 +3,7 @@ import type { TfNode } from './model-json.js';
 import type { Fact } from './infer/types.js';
 import { oriented } from './infer/matmul.js';
 import { readWindow } from './infer/window.js';
-import { layoutChange, type Layout } from '../../layout.js';
+import { layoutChange, reduceKind, spatialAxes, type Layout } from '../../layout.js';
 
 /**
  * What each TensorFlow op computes, in the vocabulary of dnarch's analysis rules (the
@@ -121,18 +121,8 @@ const merge = (kind: string): Mapper => (c) => ({ kind, config: { operands: c.in
 const plain = (kind: string): Mapper => () => ({ kind, config: {} });
 
 /** NHWC (or NCHW) spatial axes of a rank-r tensor. */
-const spatialAxes = (rank: number, layout: Layout): number[] => Array.from({ length: rank - 2 }, (_, i) => i + (layout === 'channelsLast' ? 1 : 2));
-
 /** A Mean or Max over exactly the spatial axes is global pooling. */
-const reduce = (global: string | null): Mapper => (c) => {
-  const rank = shapeOf(c, 0)?.length;
-  const axes = c.inputs[1]?.value?.map((a) => (rank !== undefined && a < 0 ? a + rank : a)).sort((x, y) => x - y);
-  if (global && rank !== undefined && rank >= 3 && axes) {
-    const spatial = spatialAxes(rank, c.layout);
-    if (axes.length === spatial.length && axes.every((a, i) => a === spatial[i])) return { kind: `${global}${rank - 2}D`, config: {} };
-  }
-  return { kind: 'Reduce', config: {} };
-};
+const reduce = (global: string | null): Mapper => (c) => reduceKind(global, shapeOf(c, 0)?.length, c.inputs[1]?.value ?? undefined, c.layout);
 
 /** Pad of the spatial axes only is a ZeroPadding (it moves the receptive field); other pads are data movement. */
 const pad: Mapper = (c) => {
