@@ -88,8 +88,10 @@ describe('Keras .h5 weights', () => {
     const model = await loadModelFile(`${FIX}small.arch.json`);
     try {
       const before = Array.from(model.getLayer('conv').weights[0].read().dataSync());
-      for (const attempt of [checkH5Weights(model, `${FIX}small-wrong-shape.weights.h5`, 'small.arch.json'), setH5Weights(model, `${FIX}small-wrong-shape.weights.h5`)]) {
-        const err = await failure(attempt);
+      // Each attempt started only when awaited: a second one rejecting meanwhile would be unhandled.
+      const attempts = [() => checkH5Weights(model, `${FIX}small-wrong-shape.weights.h5`, 'small.arch.json'), () => setH5Weights(model, `${FIX}small-wrong-shape.weights.h5`)];
+      for (const attempt of attempts) {
+        const err = await failure(attempt());
         expect(err).toBeInstanceOf(DnarchError);
         expect((err as Error).message).toMatch(/layer "fc" \(Dense\): weight 0 is \[144, 3\] in the model, \[100, 3\] in the file/);
       }
