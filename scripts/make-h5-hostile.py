@@ -23,9 +23,9 @@ def config(layers=None):
 
 WEIGHTS = {"conv": [("kernel:0", (3, 3, 1, 4)), ("bias:0", (4,))], "flat": [], "dense": [("kernel:0", (144, 2)), ("bias:0", (2,))]}
 
-def write(name, model_config=None, weights=WEIGHTS, layer_names=None, extra=None, attrs_as=None, gz=False):
+def write(name, model_config=None, weights=WEIGHTS, layer_names=None, extra=None, attrs_as=None, gz=False, userblock=0):
     path = os.path.join(OUT, name)
-    with h5py.File(path, 'w') as f:
+    with h5py.File(path, 'w', userblock_size=userblock) as f:
         if model_config is not None:
             f.attrs['model_config'] = model_config if attrs_as is None else attrs_as(model_config)
         f.attrs['keras_version'] = b'2.2.4'
@@ -51,6 +51,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     good = json.dumps(config()).encode()
     write('valid.h5', good)
+    # A user block before the superblock (HDF5's signature at 1024, not at 0).
+    write('user-block.h5', good, userblock=1024)
     write('config-not-json.h5', b'{"class_name": "Sequential", "config": {"layers": [')
     write('config-not-text.h5', good, attrs_as=lambda c: np.arange(12, dtype='int64'))
     write('config-vlen-str.h5', good.decode(), attrs_as=lambda c: c)  # a Python str: h5py writes a variable-length string

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 /** The first bytes that say what a file is: shared by format detection and the readers. */
 
 /** True when the bytes start like a zip archive (a local file header or an empty archive). */
@@ -9,6 +10,26 @@ const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /** True when the bytes start with HDF5's signature. */
 export const isHdf5Magic = (head: Uint8Array): boolean => head.length >= 8 && HDF5_MAGIC.every((b, i) => head[i] === b);
+
+/** Past a user block, HDF5's signature is at 512, 1024, 2048, ... bytes; dnarch looks up to 1 MiB. */
+const USER_BLOCK_OFFSETS = Array.from({ length: 12 }, (_, k) => 512 * 2 ** k);
+
+/** True when the file has HDF5's signature after a user block (h5py's userblock_size). */
+export async function hasHdf5AfterUserBlock(file: string, size: number): Promise<boolean> {
+  const offsets = USER_BLOCK_OFFSETS.filter((o) => o + 8 <= size);
+  if (offsets.length === 0) return false;
+  const handle = await open(file, 'r');
+  try {
+    const sig = new Uint8Array(8);
+    for (const at of offsets) {
+      const { bytesRead } = await handle.read(sig, 0, 8, at);
+      if (bytesRead === 8 && isHdf5Magic(sig)) return true;
+    }
+    return false;
+  } finally {
+    await handle.close();
+  }
+}
 
 /** The bytes as text, one character per byte, without a leading UTF-8 byte-order mark. */
 const latin1 = (head: Uint8Array): string => new TextDecoder('latin1').decode(head).replace(/^\u00ef\u00bb\u00bf/, '');

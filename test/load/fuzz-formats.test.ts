@@ -91,6 +91,8 @@ const refused = { exit: 2 as const };
 
 const H5_CASES: [file: string, summarize: HostileCase['expect'], exportOnnx: HostileCase['expect'] | 'either'][] = [
   ['valid.h5', ok, ok],
+  // A 1,024-byte user block before the superblock: HDF5's signature is at 1024, not 0.
+  ['user-block.h5', ok, ok],
   ['config-vlen-str.h5', ok, 'either'],
   ['config-60mb-padded.h5.gz', ok, 'either'],
   ['config-not-json.h5', refused, refused],

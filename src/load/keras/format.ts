@@ -1,5 +1,5 @@
 import type { ModelFormat } from '../format.js';
-import { isHdf5Magic, isZipMagic } from '../magic.js';
+import { hasHdf5AfterUserBlock, isHdf5Magic, isZipMagic } from '../magic.js';
 import { jsonObject, openLayersModel } from '../tfjs/format.js';
 
 /** Keras files: a Keras 3 `.keras` zip archive, an HDF5 `.h5` save, a `to_json()` topology. */
@@ -9,7 +9,7 @@ export const KERAS_ARCHIVE_FORMAT: ModelFormat = { name: 'keras', match: (s) => 
 /** A Keras `.h5` save (model.save() of Keras 1, 2, tf.keras, Keras 3's legacy writer): topology from its model_config attribute. */
 export const KERAS_H5_FORMAT: ModelFormat = {
   name: 'hdf5',
-  match: (s) => isHdf5Magic(s.head),
+  match: async (s) => isHdf5Magic(s.head) || (await hasHdf5AfterUserBlock(s.file, s.size)),
   // A save_weights file holds no model: in a directory, it is no candidate beside its architecture.
   holdsModel: async (s) => {
     const { openH5 } = await import('./h5/open.js');
